@@ -1,0 +1,136 @@
+"""Shared test world: a small district and the personas of STYLE.md.
+
+    district D ─ street S ─ community C ─ grid X (household HX: resident A)
+                │                      └─ grid Y (household HY: resident B)
+                │          └ community C2 ─ grid Z (household HZ)
+                └ street S2 ─ community C3 ─ grid W (household HW)
+
+Grids are unit squares of 0.01° at lng 103 + i·0.01, lat 26.0–26.01 (X, Y, Z, W side by side).
+Personas: resident A and B, grid manager of X and of Y, community worker of C, street staff of S,
+a department handler of 民政局, the district administrator, and ``root`` (superuser).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from grassroots.core.models import User
+from grassroots.org import actions as org_actions
+from grassroots.org.choices import Role, UnitKind
+from grassroots.people import actions as people_actions
+
+# Valid GB 11643 numbers (checksums computed), region 530113.
+ID_A = "530113199001011230"
+ID_B = "530113198512120020"
+
+
+def square(lng: float, lat: float, size: float = 0.01) -> dict[str, Any]:
+    return {
+        "type": "Polygon",
+        "coordinates": [
+            [[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]
+        ],
+    }
+
+
+def make_user(username: str, **extra: Any) -> User:
+    return User.objects.create_user(
+        username=username, password="pw-" + username, display_name=username, **extra
+    )
+
+
+@pytest.fixture
+def world(db: Any) -> SimpleNamespace:
+    w = SimpleNamespace()
+    w.root = User.objects.create_superuser(username="root", password="pw-root")
+    create = org_actions.create_unit
+    w.district = create(actor=w.root, kind=UnitKind.DISTRICT, name="示范区", code="530113")
+    w.street = create(actor=w.root, kind=UnitKind.STREET, name="碧谷街道", parent=w.district)
+    w.street2 = create(actor=w.root, kind=UnitKind.STREET, name="铜都街道", parent=w.district)
+    w.community = create(actor=w.root, kind=UnitKind.COMMUNITY, name="桂苑社区", parent=w.street)
+    w.community2 = create(actor=w.root, kind=UnitKind.COMMUNITY, name="集义社区", parent=w.street)
+    w.community3 = create(actor=w.root, kind=UnitKind.COMMUNITY, name="桥北社区", parent=w.street2)
+    w.grid_x = create(
+        actor=w.root, kind=UnitKind.GRID, name="第一网格", parent=w.community, boundary=square(103.00, 26.0)
+    )
+    w.grid_y = create(
+        actor=w.root, kind=UnitKind.GRID, name="第二网格", parent=w.community, boundary=square(103.01, 26.0)
+    )
+    w.grid_z = create(
+        actor=w.root, kind=UnitKind.GRID, name="第一网格", parent=w.community2, boundary=square(103.02, 26.0)
+    )
+    w.grid_w = create(
+        actor=w.root, kind=UnitKind.GRID, name="第一网格", parent=w.community3, boundary=square(103.03, 26.0)
+    )
+    w.building_x = create(
+        actor=w.root, kind=UnitKind.BUILDING, name="1栋", parent=w.grid_x, lat=26.005, lng=103.005
+    )
+    w.department = org_actions.create_department(
+        actor=w.root, district=w.district, name="区民政局", code="MZ"
+    )
+
+    w.grid_manager_x = make_user("gm_x")
+    w.grid_manager_y = make_user("gm_y")
+    w.community_worker = make_user("cw")
+    w.street_staff = make_user("ss")
+    w.department_handler = make_user("dh")
+    w.district_admin = make_user("da")
+    w.resident_a_user = make_user("resident_a")
+    w.resident_b_user = make_user("resident_b")
+    w.nobody = make_user("nobody")
+    assign = org_actions.assign_post
+    assign(actor=w.root, user=w.grid_manager_x, role=Role.GRID_MANAGER, unit=w.grid_x)
+    assign(actor=w.root, user=w.grid_manager_y, role=Role.GRID_MANAGER, unit=w.grid_y)
+    assign(actor=w.root, user=w.community_worker, role=Role.COMMUNITY_STAFF, unit=w.community)
+    assign(actor=w.root, user=w.street_staff, role=Role.STREET_STAFF, unit=w.street)
+    assign(actor=w.root, user=w.department_handler, role=Role.DEPARTMENT_HANDLER, department=w.department)
+    assign(actor=w.root, user=w.district_admin, role=Role.DISTRICT_ADMIN, unit=w.district)
+
+    hh = people_actions.register_household
+    w.household_x = hh(
+        actor=w.root, grid=w.grid_x, building=w.building_x, door="1单元101", address="桂苑社区1栋1单元101"
+    )
+    w.household_y = hh(actor=w.root, grid=w.grid_y, address="桂苑社区2栋2单元202")
+    w.household_z = hh(actor=w.root, grid=w.grid_z, address="集义社区3栋301")
+    w.household_w = hh(actor=w.root, grid=w.grid_w, address="桥北社区4栋401")
+    w.resident_a = people_actions.register_resident(
+        actor=w.root,
+        household=w.household_x,
+        name="张伟",
+        gender="male",
+        birth_year=1990,
+        id_number=ID_A,
+        phone="13812345678",
+        user=w.resident_a_user,
+        tags=["veteran"],
+    )
+    w.resident_b = people_actions.register_resident(
+        actor=w.root,
+        household=w.household_y,
+        name="李娜",
+        gender="female",
+        birth_year=1985,
+        id_number=ID_B,
+        phone="13987654321",
+        user=w.resident_b_user,
+    )
+    return w
+
+
+@pytest.fixture
+def personas(world: SimpleNamespace) -> dict[str, User]:
+    """Every persona by name, for access tables."""
+    return {
+        "resident_a": world.resident_a_user,
+        "resident_b": world.resident_b_user,
+        "grid_manager_x": world.grid_manager_x,
+        "grid_manager_y": world.grid_manager_y,
+        "community_worker": world.community_worker,
+        "street_staff": world.street_staff,
+        "department_handler": world.department_handler,
+        "district_admin": world.district_admin,
+        "nobody": world.nobody,
+    }

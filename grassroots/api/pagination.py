@@ -1,0 +1,9 @@
+from rest_framework import pagination
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Stable pages over growing tables: the cursor is opaque and ordering is by the row id."""
+
+    ordering = "id"
+    page_size_query_param = "page_size"
+    max_page_size = 500

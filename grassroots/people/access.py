@@ -1,0 +1,75 @@
+"""Scoped reads of people data. Pages, API, exports and admin all start from these functions.
+
+Staff see the union of their posts' subtrees (``org.access.scope_paths``); residents see their
+own household; department handlers see no personal records until cases are routed to them
+(DOMAIN.md §1). Everything else is "not found".
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from grassroots.core.tree import SEGMENT, subtree_q
+from grassroots.org.access import AnyUser, active_posts, is_superuser, scope_paths
+from grassroots.people.models import Facility, Household, Organization, PartyMember, Resident
+
+
+def own_resident(user: AnyUser) -> Resident | None:
+    """The active resident record linked to this account, if any."""
+    if not user.is_authenticated:
+        return None
+    cached: Resident | None = getattr(user, "_grassroots_resident", None)
+    if cached is None:
+        cached = Resident.objects.filter(user=user, is_active=True).select_related("grid").first()
+        setattr(user, "_grassroots_resident", cached)  # noqa: B010 - cached per request
+    return cached
+
+
+def _own_household_q(user: AnyUser, field: str) -> Q:
+    resident = own_resident(user)
+    return Q(**{field: resident.household_id}) if resident else Q(pk__in=[])
+
+
+def households_visible_to(user: AnyUser) -> QuerySet[Household]:
+    if is_superuser(user):
+        return Household.objects.all()
+    return Household.objects.filter(subtree_q("grid__path", scope_paths(user)) | _own_household_q(user, "pk"))
+
+
+def residents_visible_to(user: AnyUser) -> QuerySet[Resident]:
+    if is_superuser(user):
+        return Resident.objects.all()
+    return Resident.objects.filter(
+        subtree_q("grid__path", scope_paths(user)) | _own_household_q(user, "household_id")
+    )
+
+
+def party_members_visible_to(user: AnyUser) -> QuerySet[PartyMember]:
+    """Members counted in the user's scope or registered (双报到) with a community in it; a member
+    also sees their own record."""
+    if is_superuser(user):
+        return PartyMember.objects.all()
+    paths = scope_paths(user)
+    own = Q(user=user) if user.is_authenticated else Q(pk__in=[])
+    return PartyMember.objects.filter(
+        subtree_q("unit__path", paths) | subtree_q("registered_community__path", paths) | own
+    )
+
+
+def organizations_visible_to(user: AnyUser) -> QuerySet[Organization]:
+    if is_superuser(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(subtree_q("unit__path", scope_paths(user)))
+
+
+def facilities_visible_to(user: AnyUser) -> QuerySet[Facility]:
+    """Facilities are public service points: anyone with a post sees those in their post's subtree,
+    a department its district's, a resident those of their own community."""
+    if is_superuser(user):
+        return Facility.objects.all()
+    paths = [post.unit.path for post in active_posts(user) if post.unit is not None]
+    paths += [post.department.district.path for post in active_posts(user) if post.department is not None]
+    resident = own_resident(user)
+    if resident is not None and resident.grid.parent_id:
+        paths.append(resident.grid.path[:-SEGMENT])  # the grid's community
+    return Facility.objects.filter(subtree_q("unit__path", paths))
