@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from grassroots.core.models import User
+from grassroots.core.models import AuditRecord, User
 from grassroots.core.tree import subtree_q
 from grassroots.org.choices import (
     LEVEL,
@@ -129,3 +129,10 @@ def highest_level(user: AnyUser) -> int | None:
     """The level of the user's highest post (0 = city … 4 = grid), for home pages and defaults."""
     levels = [LEVEL[post.unit.kind] for post in active_posts(user) if post.unit is not None]
     return min(levels) if levels else None
+
+
+def audit_records_visible_to(user: AnyUser) -> QuerySet[AuditRecord]:
+    """Audit records of the subtrees where the user is a district administrator (DOMAIN.md §8)."""
+    if is_superuser(user):
+        return AuditRecord.objects.all()
+    return AuditRecord.objects.filter(subtree_q("scope_path", scope_paths(user, {Role.DISTRICT_ADMIN})))
