@@ -63,7 +63,8 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
 
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})$")
+# Area codes: 010 and 02x have three digits, every other has four (0xxx).
+_LANDLINE = re.compile(r"^(010|02\d|0[3-9]\d{2})-?([1-9]\d{6,7})$")
 
 
 def normalize_phone(raw: str) -> str:

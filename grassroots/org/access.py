@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from grassroots.core.models import AuditRecord, User
 from grassroots.core.tree import subtree_q
@@ -121,6 +121,11 @@ def can_administer(user: AnyUser, unit: Unit) -> bool:
     return False
 
 
+def can_add_under(user: AnyUser, parent: Unit) -> bool:
+    """Create a unit under ``parent`` (the new unit lies strictly below the actor's post)."""
+    return is_superuser(user) or _holds_above(user, parent, STRUCTURE_ADMIN_ROLES, include_self=True)
+
+
 def can_manage_departments(user: AnyUser, district: Unit) -> bool:
     return is_superuser(user) or _holds_above(user, district, {Role.DISTRICT_ADMIN}, include_self=True)
 
@@ -136,3 +141,30 @@ def audit_records_visible_to(user: AnyUser) -> QuerySet[AuditRecord]:
     if is_superuser(user):
         return AuditRecord.objects.all()
     return AuditRecord.objects.filter(subtree_q("scope_path", scope_paths(user, {Role.DISTRICT_ADMIN})))
+
+
+def departments_visible_to(user: AnyUser) -> QuerySet[Department]:
+    """Departments of the districts the user works in: they sit beside the tree and take work from
+    anywhere in their district (DOMAIN.md §2), so every post in a district sees them all."""
+    if is_superuser(user):
+        return Department.objects.all()
+    posts = active_posts(user)
+    district_ids = {
+        post.unit.district_id for post in posts if post.unit is not None and post.unit.district_id
+    }
+    district_ids |= {post.department.district_id for post in posts if post.department is not None}
+    # A post at a city (or a district) also covers the districts below it.
+    paths = [post.unit.path for post in posts if post.unit is not None]
+    return Department.objects.filter(Q(district_id__in=district_ids) | subtree_q("district__path", paths))
+
+
+def posts_visible_to(user: AnyUser) -> QuerySet[Post]:
+    """Posts at units the user sees, and department posts of the districts whose tree they see.
+
+    Who holds which post is the staff directory, not personal data, so it follows the unit tree
+    (``units_visible_to``) rather than the people scope.
+    """
+    if is_superuser(user):
+        return Post.objects.all()
+    visible = units_visible_to(user)
+    return Post.objects.filter(Q(unit__in=visible) | Q(department__district__in=visible))

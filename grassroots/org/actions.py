@@ -121,7 +121,7 @@ def create_unit(
     if parent is None:
         _require(access.is_superuser(actor), _("Only a system administrator can create a top-level unit."))
     else:
-        _require(access.can_administer(actor, parent), _("You cannot change the structure here."))
+        _require(access.can_add_under(actor, parent), _("You cannot change the structure here."))
     errors = _check_unit_fields(kind=kind, name=name, parent=parent, code=code)
     if parent is None and not code:
         errors.setdefault("code", []).append(
@@ -206,7 +206,7 @@ def update_unit(*, actor: User, unit: Unit, **fields: Any) -> Unit:
 def move_unit(*, actor: User, unit: Unit, new_parent: Unit) -> Unit:
     """Re-hang a unit and its subtree under another parent of the right kind, in the same district."""
     _require(
-        access.can_administer(actor, unit) and access.can_administer(actor, new_parent),
+        access.can_administer(actor, unit) and access.can_add_under(actor, new_parent),
         _("You cannot move this unit there."),
     )
     if unit.is_ancestor_of(new_parent):
@@ -308,7 +308,7 @@ def create_party_org(
 ) -> PartyOrg:
     """Add a party organisation under ``parent`` (党工委 → 大党委 → 支部 → 党小组), serving ``serves``."""
     place = serves or district
-    _require(access.can_administer(actor, place), _("You cannot manage party organisations here."))
+    _require(access.can_add_under(actor, place), _("You cannot manage party organisations here."))
     errors: dict[str, list[str]] = {}
     if parent is not None and kind not in PARTY_ALLOWED_CHILDREN.get(parent.kind, frozenset()):
         errors["kind"] = [_("This kind of party organisation cannot be placed under that one.")]
@@ -565,7 +565,7 @@ def update_department(*, actor: User, department: Department, **fields: Any) -> 
 def update_party_org(*, actor: User, org: PartyOrg, **fields: Any) -> PartyOrg:
     """Rename a party organisation, change the unit it serves, or deactivate it."""
     place = org.serves or org.district
-    _require(access.can_administer(actor, place), _("You cannot manage this party organisation."))
+    _require(access.can_add_under(actor, place), _("You cannot manage this party organisation."))
     allowed = {"name", "serves", "is_active"}
     if set(fields) - allowed:
         raise ValidationError(
@@ -586,7 +586,7 @@ def update_party_org(*, actor: User, org: PartyOrg, **fields: Any) -> PartyOrg:
     if serves is not None:
         if serves.district_id != org.district_id:
             errors["serves"] = [_("The served unit lies in another district.")]
-        elif serves != org.serves and not access.can_administer(actor, serves):
+        elif serves != org.serves and not access.can_add_under(actor, serves):
             errors["serves"] = [_("You cannot link organisations to that unit.")]
     if errors:
         raise ValidationError(errors)
