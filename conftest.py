@@ -27,6 +27,12 @@ ID_A = "530113199001011230"
 ID_B = "530113198512120020"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Password hashing is slow by design; tests only need it to work."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def square(lng: float, lat: float, size: float = 0.01) -> dict[str, Any]:
     return {
         "type": "Polygon",

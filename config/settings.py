@@ -54,7 +54,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.string_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "grassroots.core.apps.GrassrootsAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -194,9 +194,10 @@ DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "grassroots@localhost")
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing sign-in a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "grassroots.api.pagination.CursorPagination",
@@ -222,6 +223,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several vocabularies have a field called "kind"; name their enums after the vocabulary.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "grassroots.org.choices.UnitKind",
+        "PartyOrgKindEnum": "grassroots.org.choices.PartyOrgKind",
+        "FacilityKindEnum": "grassroots.people.choices.FacilityKind",
+    },
 }
 
 # --- Product settings -----------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "基层治理平台 Grassroots"
-admin.site.site_title = "Grassroots"
-
+# ``admin.site`` is ``grassroots.core.admin_site.GrassrootsAdminSite`` (installed as the default site
+# by ``grassroots.core.apps.GrassrootsAdminConfig``); its titles are translatable class attributes.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("grassroots.api.urls")),

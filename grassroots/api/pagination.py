@@ -7,3 +7,15 @@ class CursorPagination(pagination.CursorPagination):
     ordering = "id"
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class PathCursorPagination(CursorPagination):
+    """A subtree in tree order (parents before children); paths are unique, so pages are stable."""
+
+    ordering = "path"
+
+
+class NewestFirstCursorPagination(CursorPagination):
+    """Append-only logs (audit records), newest first."""
+
+    ordering = "-id"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -53,8 +54,12 @@ def _next_code(parent: Unit | PartyOrg, model: type[Unit] | type[PartyOrg]) -> s
 
 
 def bump_boundary_revision() -> None:
-    if not BoundaryRevision.objects.filter(pk=1).update(revision=F("revision") + 1):
-        BoundaryRevision.objects.create(pk=1, revision=1)
+    # A random step, not +1: the number of a bump that rolled back must never come back, or a process
+    # that built its locator inside that transaction (a dry run, a test) would keep serving it as current.
+    step = secrets.randbelow(1 << 30) + 1
+    if not BoundaryRevision.objects.filter(pk=1).update(revision=F("revision") + step):
+        BoundaryRevision.objects.get_or_create(pk=1)  # the very first bump; safe if two race
+        BoundaryRevision.objects.filter(pk=1).update(revision=F("revision") + step)
 
 
 # -- units ------------------------------------------------------------------------------------------
@@ -234,7 +239,10 @@ def move_unit(*, actor: User, unit: Unit, new_parent: Unit) -> Unit:
 def set_boundary(*, actor: User, unit: Unit, boundary: dict[str, Any] | str | None) -> Unit:
     """Set (or clear, with None) a unit's boundary; every process's locator rebuilds after commit."""
     _require(access.can_administer(actor, unit), _("You cannot change this unit's boundary."))
-    geometry = geo.parse_boundary(boundary) if boundary is not None else None
+    try:
+        geometry = geo.parse_boundary(boundary) if boundary is not None else None
+    except ValidationError as exc:
+        raise ValidationError({"boundary": exc.messages}) from None
     unit.boundary = geo.to_geojson(geometry) if geometry is not None else None
     if geometry is not None and unit.lat is None:
         point = geometry.representative_point()

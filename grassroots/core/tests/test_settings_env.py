@@ -59,6 +59,8 @@ def _load_settings(tmp_path, monkeypatch, **environment):
         monkeypatch.setenv(key, value)
     path = Path(__file__).resolve().parents[3] / "config" / "settings.py"
     spec = importlib.util.spec_from_file_location("settings_under_test", path)
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

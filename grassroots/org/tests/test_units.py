@@ -85,7 +85,7 @@ def test_grid_managers_cannot_change_the_structure(world):
 def test_every_unit_write_leaves_an_audit_record(world):
     before = AuditRecord.objects.count()
     unit = actions.update_unit(actor=world.district_admin, unit=world.grid_x, name="东区网格")
-    record = AuditRecord.objects.order_by("-id").first()
+    record = AuditRecord.objects.latest("id")
     assert AuditRecord.objects.count() == before + 1
     assert record.actor == world.district_admin
     assert record.action == "update"

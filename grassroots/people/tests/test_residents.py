@@ -79,7 +79,7 @@ def test_changes_are_audited_without_personal_values(world):
     actions.update_resident(
         actor=world.grid_manager_x, resident=world.resident_a, phone="13700001111", name="张维"
     )
-    record = AuditRecord.objects.filter(target_id=str(world.resident_a.uid)).order_by("-id").first()
+    record = AuditRecord.objects.filter(target_id=str(world.resident_a.uid)).latest("id")
     assert record.actor == world.grid_manager_x
     assert record.changes["phone"] == "changed"
     assert record.changes["name"] == ["张伟", "张维"]

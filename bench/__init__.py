@@ -1,0 +1,1 @@
+"""Benchmarks: each one command that prints a table (see bench/README.md)."""
