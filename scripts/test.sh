@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PY=$VENV/bin/python
-PYTEST_ARGS=${PYTEST_ARGS:-}
+PYTEST_ARGS=${PYTEST_ARGS:--n 2}
 
 step() { printf '\n=== %s\n' "$*"; }
 
