@@ -12,25 +12,53 @@ a department handler of 民政局, the district administrator, and ``root`` (sup
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from grassroots.core.models import User
 from grassroots.org import actions as org_actions
-from grassroots.org.choices import Role, UnitKind
+from grassroots.org.choices import PartyOrgKind, Role, UnitKind
 from grassroots.people import actions as people_actions
 
 # Valid GB 11643 numbers (checksums computed), region 530113.
-ID_A = "530113199001011230"
-ID_B = "530113198512120020"
+ID_A = "530113199001011230"  # resident A: male, 1990
+ID_B = "530113198512120020"  # resident B: female, 1985
+ID_M = "53011319700101001X"  # party member M: male, 1970
+PHONE_A = "13812345678"
+PHONE_B = "13987654321"
+PHONE_M = "13600002222"
+PHONE_O = "13700001111"
+# Personal values no page, API answer, export or audit record may contain in clear.
+PLAINTEXT = (ID_A, ID_B, ID_M, PHONE_A, PHONE_B, PHONE_M, PHONE_O)
+PERSONAS = (
+    "resident_a",
+    "resident_b",
+    "grid_manager_x",
+    "grid_manager_y",
+    "community_worker",
+    "street_staff",
+    "department_handler",
+    "district_admin",
+    "nobody",
+)
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Password hashing is slow by design; tests only need it to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """Messages raised by actions and commands are asserted in English (the msgids); requests still
+    get the site's default language, Chinese, through the locale middleware."""
+    with translation.override("en"):
+        yield
 
 
 def square(lng: float, lat: float, size: float = 0.01) -> dict[str, Any]:
@@ -109,7 +137,7 @@ def world(db: Any) -> SimpleNamespace:
         gender="male",
         birth_year=1990,
         id_number=ID_A,
-        phone="13812345678",
+        phone=PHONE_A,
         user=w.resident_a_user,
         tags=["veteran"],
     )
@@ -120,10 +148,58 @@ def world(db: Any) -> SimpleNamespace:
         gender="female",
         birth_year=1985,
         id_number=ID_B,
-        phone="13987654321",
+        phone=PHONE_B,
         user=w.resident_b_user,
     )
     return w
+
+
+@pytest.fixture
+def rich_world(world: SimpleNamespace) -> SimpleNamespace:
+    """The world plus a record of every other kind:
+
+    community C ─ facility F (党群服务中心), party branch P serving C with member M (ID and phone)
+    grid X      ─ organisation O (shop) with a contact phone
+    """
+    w = world
+    w.facility = people_actions.register_facility(
+        actor=w.root, unit=w.community, kind="party_service", name="桂苑党群服务中心", lat=26.005, lng=103.01
+    )
+    w.branch = org_actions.create_party_org(
+        actor=w.root,
+        kind=PartyOrgKind.BRANCH,
+        name="桂苑社区党支部",
+        district=w.district,
+        serves=w.community,
+        code="P-GY",
+    )
+    w.member = people_actions.register_party_member(
+        actor=w.root,
+        party_org=w.branch,
+        name="王强",
+        gender="male",
+        birth_year=1970,
+        id_number=ID_M,
+        phone=PHONE_M,
+        resident=w.resident_a,
+    )
+    w.organization = people_actions.register_organization(
+        actor=w.root,
+        unit=w.grid_x,
+        category="shop",
+        name="桂苑便利店",
+        contact_name="赵敏",
+        contact_phone=PHONE_O,
+    )
+    return w
+
+
+def assert_no_plaintext(body: bytes | str, allowed: Iterable[str] = ()) -> None:
+    """Fail if any of the test data's ID numbers or phones appears in clear."""
+    text = body.decode() if isinstance(body, bytes) else body
+    for value in PLAINTEXT:
+        if value not in allowed:
+            assert value not in text, f"plaintext {value[:3]}… leaked"
 
 
 @pytest.fixture

@@ -407,7 +407,8 @@ class ScopedModelAdmin(_ModelAdminBase[M]):
             except ValidationError as exc:
                 failures.append(f"{obj}: {' '.join(exc.messages)}")
             except PermissionDenied as exc:
-                failures.append(f"{obj}: {exc or _('not allowed')}")
+                reason = str(exc) or _("not allowed")
+                failures.append(f"{obj}: {reason}")
             except Conflict as exc:
                 failures.append(f"{obj}: {exc.message}")
             else:

@@ -64,7 +64,7 @@ class AuditRecord(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=60, blank=True)
-    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=200, blank=True)
 
     class Meta:

@@ -368,7 +368,10 @@ def _check_feature(
         if kind and kind != unit.kind:
             result.errors.append(
                 _("The file says this unit is a %(file_kind)s, but it is a %(kind)s.")
-                % {"file_kind": kind, "kind": UnitKind(unit.kind).label}
+                % {
+                    "file_kind": UnitKind(kind).label if kind in UnitKind.values else kind,
+                    "kind": UnitKind(unit.kind).label,
+                }
             )
         result.code, result.name, kind = unit.code, unit.name, unit.kind
         parent = unit.parent

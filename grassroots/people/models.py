@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.core.models import SealedIdNumber, SealedPhone
 from grassroots.org.models import PartyOrg, Unit
@@ -89,7 +90,7 @@ class Resident(DistrictRecord, SealedIdNumber, SealedPhone):
         on_delete=models.SET_NULL,
         related_name="resident",
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
     relation = models.CharField(
@@ -172,7 +173,7 @@ class PartyMember(DistrictRecord, SealedIdNumber, SealedPhone):
         on_delete=models.SET_NULL,
         related_name="party_memberships",
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
     status = models.CharField(

@@ -18,19 +18,19 @@ def rows(client, **params):
     "persona",
     ["resident_a", "grid_manager_x", "community_worker", "street_staff", "department_handler", "nobody"],
 )
-def test_only_administrators_read_audit_records(client_for, api_world, persona):
+def test_only_administrators_read_audit_records(client_for, rich_world, persona):
     assert rows(client_for(persona)) == []
 
 
-def test_a_district_administrator_reads_the_districts_records_newest_first(client_for, api_world):
+def test_a_district_administrator_reads_the_districts_records_newest_first(client_for, rich_world):
     records = rows(client_for("district_admin"))
 
     assert len(records) == AuditRecord.objects.exclude(scope_path="").count()
     assert [r["id"] for r in records] == sorted((r["id"] for r in records), reverse=True)
 
 
-def test_records_filter_by_actor_action_target_and_date(client_for, api_world):
-    w = api_world
+def test_records_filter_by_actor_action_target_and_date(client_for, rich_world):
+    w = rich_world
     client_for("grid_manager_x").post(
         f"/api/residents/{w.resident_a.uid}/reveal/",
         {"field": "phone", "purpose": "核实联系方式"},
@@ -54,7 +54,7 @@ def test_records_filter_by_actor_action_target_and_date(client_for, api_world):
     assert len(today_rows) == len(rows(client))
 
 
-def test_audit_records_cannot_be_written_through_the_api(client_for, api_world):
+def test_audit_records_cannot_be_written_through_the_api(client_for, rich_world):
     client = client_for("root")
     record = AuditRecord.objects.latest("id")
 

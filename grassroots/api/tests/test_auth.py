@@ -16,7 +16,7 @@ def login(username, password, **headers):
     )
 
 
-def test_a_token_from_login_signs_in_later_requests(api_world):
+def test_a_token_from_login_signs_in_later_requests(rich_world):
     response = login("gm_x", "pw-gm_x")
 
     assert response.status_code == 200
@@ -27,23 +27,23 @@ def test_a_token_from_login_signs_in_later_requests(api_world):
     me = client.get("/api/auth/me/")
     assert me.status_code == 200
     assert me.json()["username"] == "gm_x"
-    assert client.get(f"/api/residents/{api_world.resident_a.uid}/").status_code == 200
+    assert client.get(f"/api/residents/{rich_world.resident_a.uid}/").status_code == 200
 
 
-def test_tokens_are_stored_only_as_their_hash(api_world):
+def test_tokens_are_stored_only_as_their_hash(rich_world):
     token = login("gm_x", "pw-gm_x").json()["token"]
 
-    row = AuthToken.objects.get(user=api_world.grid_manager_x)
+    row = AuthToken.objects.get(user=rich_world.grid_manager_x)
     assert row.digest == hash_token(token)
     assert token not in (row.digest, row.token_key)
     assert row.token_key == token[: len(row.token_key)]  # the lookup prefix only
 
 
-def test_tokens_expire_after_the_configured_lifetime(api_world):
+def test_tokens_expire_after_the_configured_lifetime(rich_world):
     before = timezone.now()
     body = login("gm_x", "pw-gm_x").json()
 
-    row = AuthToken.objects.get(user=api_world.grid_manager_x)
+    row = AuthToken.objects.get(user=rich_world.grid_manager_x)
     ttl = knox_settings.TOKEN_TTL
     assert before + ttl <= row.expiry <= timezone.now() + ttl
     assert body["expiry"] is not None
@@ -54,7 +54,7 @@ def test_tokens_expire_after_the_configured_lifetime(api_world):
     assert client.get("/api/auth/me/").status_code == 401
 
 
-def test_a_wrong_password_is_a_400_and_issues_no_token(api_world):
+def test_a_wrong_password_is_a_400_and_issues_no_token(rich_world):
     response = login("gm_x", "wrong")
 
     assert response.status_code == 400
@@ -62,14 +62,14 @@ def test_a_wrong_password_is_a_400_and_issues_no_token(api_world):
     assert not AuthToken.objects.exists()
 
 
-def test_a_disabled_account_cannot_sign_in(api_world):
-    api_world.grid_manager_x.is_active = False
-    api_world.grid_manager_x.save()
+def test_a_disabled_account_cannot_sign_in(rich_world):
+    rich_world.grid_manager_x.is_active = False
+    rich_world.grid_manager_x.save()
 
     assert login("gm_x", "pw-gm_x").status_code == 400
 
 
-def test_login_attempts_are_throttled_per_client(api_world):
+def test_login_attempts_are_throttled_per_client(rich_world):
     allowed = int(str(ScopedRateThrottle.THROTTLE_RATES["login"]).split("/")[0])
 
     answers = [login("gm_x", "wrong").status_code for _ in range(allowed + 1)]
@@ -78,7 +78,7 @@ def test_login_attempts_are_throttled_per_client(api_world):
     assert answers[allowed] == 429
 
 
-def test_a_forged_forwarded_for_header_does_not_reset_the_login_limit(api_world):
+def test_a_forged_forwarded_for_header_does_not_reset_the_login_limit(rich_world):
     allowed = int(str(ScopedRateThrottle.THROTTLE_RATES["login"]).split("/")[0])
 
     answers = [
@@ -88,7 +88,7 @@ def test_a_forged_forwarded_for_header_does_not_reset_the_login_limit(api_world)
     assert answers[allowed] == 429
 
 
-def test_logout_deletes_the_token_used(api_world):
+def test_logout_deletes_the_token_used(rich_world):
     token = login("gm_x", "pw-gm_x").json()["token"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -107,26 +107,26 @@ def test_logout_ends_a_page_session(client_for):
     assert client.get("/api/auth/me/").status_code == 401
 
 
-def test_me_lists_active_posts_with_their_units(client_for, api_world):
+def test_me_lists_active_posts_with_their_units(client_for, rich_world):
     body = client_for("grid_manager_x").get("/api/auth/me/").json()
 
     assert body["resident"] is None
     [post] = body["posts"]
     assert post["role"] == "grid_manager"
-    assert post["unit_code"] == api_world.grid_x.code
-    assert post["unit_name"] == api_world.grid_x.name
+    assert post["unit_code"] == rich_world.grid_x.code
+    assert post["unit_name"] == rich_world.grid_x.name
     assert post["is_primary"] is True
 
 
-def test_me_names_the_linked_resident_record(client_for, api_world):
+def test_me_names_the_linked_resident_record(client_for, rich_world):
     body = client_for("resident_a").get("/api/auth/me/").json()
 
     assert body["posts"] == []
-    assert body["resident"] == str(api_world.resident_a.uid)
+    assert body["resident"] == str(rich_world.resident_a.uid)
 
 
-def test_me_shows_a_department_post_by_its_department(client_for, api_world):
+def test_me_shows_a_department_post_by_its_department(client_for, rich_world):
     [post] = client_for("department_handler").get("/api/auth/me/").json()["posts"]
 
     assert post["unit_code"] is None
-    assert post["department_code"] == api_world.department.code
+    assert post["department_code"] == rich_world.department.code

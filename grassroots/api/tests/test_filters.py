@@ -12,8 +12,8 @@ def uids(response):
 
 
 @pytest.fixture
-def more_people(api_world):
-    w = api_world
+def more_people(rich_world):
+    w = rich_world
     w.elder = people_actions.register_resident(
         actor=w.root,
         household=w.household_x,
@@ -76,9 +76,9 @@ def test_a_resident_with_several_tags_is_listed_once(client_for, more_people):
     assert [row["uid"] for row in response.json()["results"]] == [str(more_people.elder.uid)]
 
 
-def test_an_id_number_or_phone_is_found_by_exact_match_in_any_written_form(client_for, api_world):
+def test_an_id_number_or_phone_is_found_by_exact_match_in_any_written_form(client_for, rich_world):
     client = client_for("district_admin")
-    a = {str(api_world.resident_a.uid)}
+    a = {str(rich_world.resident_a.uid)}
 
     assert uids(client.get("/api/residents/", {"id_number": ID_A})) == a
     assert uids(client.get("/api/residents/", {"id_number": f" {ID_A[:9]} {ID_A[9:]} "})) == a
@@ -86,20 +86,20 @@ def test_an_id_number_or_phone_is_found_by_exact_match_in_any_written_form(clien
     assert uids(client.get("/api/residents/", {"phone": "13812345670"})) == set()
 
 
-def test_a_lookup_does_not_reach_past_the_scope(client_for, api_world):
+def test_a_lookup_does_not_reach_past_the_scope(client_for, rich_world):
     assert uids(client_for("grid_manager_x").get("/api/residents/", {"id_number": ID_B})) == set()
 
 
 @pytest.mark.parametrize(("field", "value"), [("id_number", "530113199001011231"), ("phone", "12")])
-def test_a_malformed_lookup_value_is_a_field_error(client_for, api_world, field, value):
+def test_a_malformed_lookup_value_is_a_field_error(client_for, rich_world, field, value):
     response = client_for("district_admin").get("/api/residents/", {field: value})
 
     assert response.status_code == 400
     assert field in response.json()
 
 
-def test_other_people_lists_filter_by_unit_and_their_own_vocabularies(client_for, api_world):
-    w = api_world
+def test_other_people_lists_filter_by_unit_and_their_own_vocabularies(client_for, rich_world):
+    w = rich_world
     client = client_for("district_admin")
 
     assert uids(client.get("/api/households/", {"unit": w.grid_x.code})) == {str(w.household_x.uid)}
@@ -114,8 +114,8 @@ def test_other_people_lists_filter_by_unit_and_their_own_vocabularies(client_for
     assert uids(client.get("/api/facilities/", {"unit": w.street2.code})) == set()
 
 
-def test_posts_filter_by_role_place_and_state(client_for, api_world):
-    w = api_world
+def test_posts_filter_by_role_place_and_state(client_for, rich_world):
+    w = rich_world
     client = client_for("district_admin")
 
     managers = client.get("/api/posts/", {"role": "grid_manager", "within": w.community.code}).json()[

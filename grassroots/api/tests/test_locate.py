@@ -14,11 +14,11 @@ NOWHERE = [30.0, 110.0]
 
 
 @pytest.fixture
-def located_world(api_world):
+def located_world(rich_world):
     org_actions.set_boundary(
-        actor=api_world.root, unit=api_world.community, boundary=square(103.0, 26.0, 0.05)
+        actor=rich_world.root, unit=rich_world.community, boundary=square(103.0, 26.0, 0.05)
     )
-    return api_world
+    return rich_world
 
 
 def locate(client, point):

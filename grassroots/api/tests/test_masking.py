@@ -3,7 +3,7 @@ The one exception is ``reveal`` (see test_reveal.py)."""
 
 import pytest
 
-from grassroots.api.tests.conftest import PLAINTEXT
+from conftest import PLAINTEXT
 
 READS = [
     "/api/residents/",
@@ -25,8 +25,8 @@ def assert_no_plaintext(response):
 
 
 @pytest.mark.parametrize("persona", ["root", "district_admin", "grid_manager_x", "resident_a"])
-def test_lists_and_records_show_personal_data_only_masked(client_for, api_world, persona):
-    w = api_world
+def test_lists_and_records_show_personal_data_only_masked(client_for, rich_world, persona):
+    w = rich_world
     client = client_for(persona)
     details = [
         f"/api/residents/{w.resident_a.uid}/",
@@ -38,46 +38,46 @@ def test_lists_and_records_show_personal_data_only_masked(client_for, api_world,
         assert_no_plaintext(client.get(url, {"page_size": 500}))
 
 
-def test_masked_values_are_what_the_records_show(client_for, api_world):
+def test_masked_values_are_what_the_records_show(client_for, rich_world):
     client = client_for("district_admin")
 
-    resident = client.get(f"/api/residents/{api_world.resident_a.uid}/").json()
-    organization = client.get(f"/api/organizations/{api_world.organization.uid}/").json()
+    resident = client.get(f"/api/residents/{rich_world.resident_a.uid}/").json()
+    organization = client.get(f"/api/organizations/{rich_world.organization.uid}/").json()
 
     assert resident["id_number_masked"] == "5301**********1230"
     assert resident["phone_masked"] == "138****5678"
     assert organization["contact_phone_masked"] == "137****1111"
 
 
-def test_an_exact_lookup_by_id_number_or_phone_answers_without_echoing_it(client_for, api_world):
+def test_an_exact_lookup_by_id_number_or_phone_answers_without_echoing_it(client_for, rich_world):
     client = client_for("district_admin")
 
     by_id = client.get("/api/residents/", {"id_number": PLAINTEXT[0]})
     by_phone = client.get("/api/party-members/", {"phone": "136 0000 2222"})
 
-    assert [row["uid"] for row in by_id.json()["results"]] == [str(api_world.resident_a.uid)]
-    assert [row["uid"] for row in by_phone.json()["results"]] == [str(api_world.member.uid)]
+    assert [row["uid"] for row in by_id.json()["results"]] == [str(rich_world.resident_a.uid)]
+    assert [row["uid"] for row in by_phone.json()["results"]] == [str(rich_world.member.uid)]
     assert_no_plaintext(by_id)
     assert_no_plaintext(by_phone)
 
 
-def test_writes_accept_plaintext_but_answer_masked(client_for, api_world):
+def test_writes_accept_plaintext_but_answer_masked(client_for, rich_world):
     client = client_for("district_admin")
 
     changed = client.patch(
-        f"/api/residents/{api_world.resident_b.uid}/",
+        f"/api/residents/{rich_world.resident_b.uid}/",
         {"phone": "13987654321", "id_number": PLAINTEXT[1]},
         format="json",
     )
     created = client.post(
         "/api/organizations/",
-        {"unit": api_world.grid_y.code, "category": "shop", "name": "新店", "contact_phone": "13700001111"},
+        {"unit": rich_world.grid_y.code, "category": "shop", "name": "新店", "contact_phone": "13700001111"},
         format="json",
     )
     failed = client.post(
         "/api/residents/",
         {
-            "household": str(api_world.household_y.uid),
+            "household": str(rich_world.household_y.uid),
             "name": "重复",
             "gender": "male",
             "birth_year": 1990,

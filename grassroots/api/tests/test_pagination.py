@@ -4,8 +4,8 @@ from grassroots.api.pagination import CursorPagination
 from grassroots.people import actions as people_actions
 
 
-def test_following_next_links_visits_every_row_once(client_for, api_world):
-    w = api_world
+def test_following_next_links_visits_every_row_once(client_for, rich_world):
+    w = rich_world
     for i in range(7):
         people_actions.register_household(actor=w.root, grid=w.grid_x, address=f"桂苑社区{i}号")
     client = client_for("grid_manager_x")
@@ -22,8 +22,8 @@ def test_following_next_links_visits_every_row_once(client_for, api_world):
     assert len(seen) == len(set(seen)) == 8  # household X and the seven new ones
 
 
-def test_a_row_added_between_pages_does_not_shift_the_next_page(client_for, api_world):
-    w = api_world
+def test_a_row_added_between_pages_does_not_shift_the_next_page(client_for, rich_world):
+    w = rich_world
     for i in range(4):
         people_actions.register_household(actor=w.root, grid=w.grid_x, address=f"桂苑社区{i}号")
     client = client_for("grid_manager_x")
@@ -37,7 +37,7 @@ def test_a_row_added_between_pages_does_not_shift_the_next_page(client_for, api_
     assert len(second["results"]) == 2
 
 
-def test_the_page_size_has_a_ceiling(client_for, api_world, monkeypatch):
+def test_the_page_size_has_a_ceiling(client_for, rich_world, monkeypatch):
     monkeypatch.setattr(CursorPagination, "max_page_size", 3)
 
     body = client_for("district_admin").get("/api/units/", {"page_size": 100000}).json()

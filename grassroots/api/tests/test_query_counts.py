@@ -84,12 +84,12 @@ def queries_for(client, url):
 
 
 @pytest.mark.parametrize("url", LISTS)
-def test_a_list_costs_the_same_queries_for_2_rows_as_for_20(client_for, api_world, url):
+def test_a_list_costs_the_same_queries_for_2_rows_as_for_20(client_for, rich_world, url):
     client = client_for("district_admin")
-    add_rows(api_world, 2)
+    add_rows(rich_world, 2)
     few, few_rows = queries_for(client, url)
 
-    add_rows(api_world, 18)
+    add_rows(rich_world, 18)
     many, many_rows = queries_for(client, url)
 
     assert many_rows >= few_rows + 18

@@ -2,8 +2,7 @@
 
 import pytest
 
-from conftest import ID_A
-from grassroots.api.tests.conftest import PHONE_M, PHONE_O
+from conftest import ID_A, PHONE_M, PHONE_O
 from grassroots.core.models import AuditAction, AuditRecord
 
 
@@ -11,8 +10,8 @@ def reveal(client, url, field, purpose="入户走访核实身份"):
     return client.post(url, {"field": field, "purpose": purpose}, format="json")
 
 
-def test_revealing_an_id_number_answers_it_and_records_who_why_and_from_where(client_for, api_world):
-    url = f"/api/residents/{api_world.resident_a.uid}/reveal/"
+def test_revealing_an_id_number_answers_it_and_records_who_why_and_from_where(client_for, rich_world):
+    url = f"/api/residents/{rich_world.resident_a.uid}/reveal/"
 
     response = reveal(client_for("grid_manager_x"), url, "id_number")
 
@@ -20,8 +19,8 @@ def test_revealing_an_id_number_answers_it_and_records_who_why_and_from_where(cl
     assert response.json() == {"field": "id_number", "value": ID_A}
     assert response["Cache-Control"] == "no-store"
     record = AuditRecord.objects.get(action=AuditAction.VIEW_PII)
-    assert record.actor == api_world.grid_manager_x
-    assert record.target_id == str(api_world.resident_a.uid)
+    assert record.actor == rich_world.grid_manager_x
+    assert record.target_id == str(rich_world.resident_a.uid)
     assert record.purpose == "入户走访核实身份"
     assert record.changes == {"field": "id_number"}
     assert record.source == "api"
@@ -32,8 +31,8 @@ def test_revealing_an_id_number_answers_it_and_records_who_why_and_from_where(cl
     ("target", "field", "value"),
     [("member", "phone", PHONE_M), ("organization", "phone", PHONE_O)],
 )
-def test_party_members_and_organisations_reveal_their_phone(client_for, api_world, target, field, value):
-    obj = getattr(api_world, target)
+def test_party_members_and_organisations_reveal_their_phone(client_for, rich_world, target, field, value):
+    obj = getattr(rich_world, target)
     path = "party-members" if target == "member" else "organizations"
 
     response = reveal(client_for("community_worker"), f"/api/{path}/{obj.uid}/reveal/", field)
@@ -42,9 +41,9 @@ def test_party_members_and_organisations_reveal_their_phone(client_for, api_worl
     assert AuditRecord.objects.filter(action=AuditAction.VIEW_PII, target_id=str(obj.uid)).count() == 1
 
 
-def test_a_purpose_too_short_to_mean_anything_is_a_field_error_and_reveals_nothing(client_for, api_world):
+def test_a_purpose_too_short_to_mean_anything_is_a_field_error_and_reveals_nothing(client_for, rich_world):
     response = reveal(
-        client_for("grid_manager_x"), f"/api/residents/{api_world.resident_a.uid}/reveal/", "phone", "看"
+        client_for("grid_manager_x"), f"/api/residents/{rich_world.resident_a.uid}/reveal/", "phone", "看"
     )
 
     assert response.status_code == 400
@@ -53,35 +52,37 @@ def test_a_purpose_too_short_to_mean_anything_is_a_field_error_and_reveals_nothi
 
 
 @pytest.mark.parametrize("body", [{"field": "name", "purpose": "核实信息"}, {"field": "phone"}])
-def test_a_reveal_must_name_the_field_and_the_purpose(client_for, api_world, body):
+def test_a_reveal_must_name_the_field_and_the_purpose(client_for, rich_world, body):
     response = client_for("grid_manager_x").post(
-        f"/api/residents/{api_world.resident_a.uid}/reveal/", body, format="json"
+        f"/api/residents/{rich_world.resident_a.uid}/reveal/", body, format="json"
     )
 
     assert response.status_code == 400
     assert not AuditRecord.objects.filter(action=AuditAction.VIEW_PII).exists()
 
 
-def test_an_organisation_has_no_id_number_to_reveal(client_for, api_world):
+def test_an_organisation_has_no_id_number_to_reveal(client_for, rich_world):
     response = reveal(
-        client_for("grid_manager_x"), f"/api/organizations/{api_world.organization.uid}/reveal/", "id_number"
+        client_for("grid_manager_x"), f"/api/organizations/{rich_world.organization.uid}/reveal/", "id_number"
     )
 
     assert response.status_code == 400
     assert "field" in response.json()
 
 
-def test_a_resident_cannot_reveal_even_their_own_record(client_for, api_world):
+def test_a_resident_cannot_reveal_even_their_own_record(client_for, rich_world):
     """Full views are for those who may edit the record; the resident sees their record masked."""
-    response = reveal(client_for("resident_a"), f"/api/residents/{api_world.resident_a.uid}/reveal/", "phone")
+    response = reveal(
+        client_for("resident_a"), f"/api/residents/{rich_world.resident_a.uid}/reveal/", "phone"
+    )
 
     assert response.status_code == 403
     assert not AuditRecord.objects.filter(action=AuditAction.VIEW_PII).exists()
 
 
-def test_a_record_out_of_sight_cannot_be_revealed(client_for, api_world):
+def test_a_record_out_of_sight_cannot_be_revealed(client_for, rich_world):
     response = reveal(
-        client_for("grid_manager_y"), f"/api/residents/{api_world.resident_a.uid}/reveal/", "phone"
+        client_for("grid_manager_y"), f"/api/residents/{rich_world.resident_a.uid}/reveal/", "phone"
     )
 
     assert response.status_code == 404

@@ -13,7 +13,7 @@ def test_the_schema_validates_with_no_warnings(tmp_path, db):
         assert path in text
 
 
-def test_the_schema_and_docs_are_served_without_any_cdn(client_for, api_world):
+def test_the_schema_and_docs_are_served_without_any_cdn(client_for, rich_world):
     client = client_for("anonymous")
 
     schema = client.get("/api/schema/")

@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 from grassroots.api.renderers import XLSX
 
 
-def test_statistics_roll_up_the_subtree_with_the_published_formulas(client_for, api_world):
-    w = api_world
+def test_statistics_roll_up_the_subtree_with_the_published_formulas(client_for, rich_world):
+    w = rich_world
     response = client_for("community_worker").get(f"/api/units/{w.community.code}/statistics/")
 
     assert response.status_code == 200
@@ -25,15 +25,15 @@ def test_statistics_roll_up_the_subtree_with_the_published_formulas(client_for, 
     assert set(body["formulas"]) == {"elderly_share", "grid_coverage"}
 
 
-def test_levels_choose_how_deep_the_rows_go(client_for, api_world):
-    w = api_world
+def test_levels_choose_how_deep_the_rows_go(client_for, rich_world):
+    w = rich_world
     response = client_for("district_admin").get(f"/api/units/{w.district.code}/statistics/", {"levels": 0})
 
     assert [row["code"] for row in response.json()["rows"]] == [w.district.code]
 
 
-def test_the_excel_export_is_the_same_table(client_for, api_world):
-    w = api_world
+def test_the_excel_export_is_the_same_table(client_for, rich_world):
+    w = rich_world
     response = client_for("community_worker").get(
         f"/api/units/{w.community.code}/statistics/", {"format": "xlsx"}
     )
@@ -47,9 +47,9 @@ def test_the_excel_export_is_the_same_table(client_for, api_world):
     assert w.grid_x.code in codes
 
 
-def test_the_excel_export_of_an_unreadable_unit_is_a_json_404(client_for, api_world):
+def test_the_excel_export_of_an_unreadable_unit_is_a_json_404(client_for, rich_world):
     response = client_for("department_handler").get(
-        f"/api/units/{api_world.community.code}/statistics/", {"format": "xlsx"}
+        f"/api/units/{rich_world.community.code}/statistics/", {"format": "xlsx"}
     )
 
     assert response.status_code == 404
@@ -57,9 +57,9 @@ def test_the_excel_export_of_an_unreadable_unit_is_a_json_404(client_for, api_wo
     assert "detail" in response.json()
 
 
-def test_a_unit_whose_people_the_caller_cannot_read_has_no_statistics(client_for, api_world):
+def test_a_unit_whose_people_the_caller_cannot_read_has_no_statistics(client_for, rich_world):
     """The department handler sees the district's units but none of its people records."""
     client = client_for("department_handler")
 
-    assert client.get(f"/api/units/{api_world.community.code}/").status_code == 200
-    assert client.get(f"/api/units/{api_world.community.code}/statistics/").status_code == 404
+    assert client.get(f"/api/units/{rich_world.community.code}/").status_code == 200
+    assert client.get(f"/api/units/{rich_world.community.code}/statistics/").status_code == 404

@@ -7,8 +7,8 @@ def codes(nodes):
     return [node["code"] for node in nodes]
 
 
-def test_the_tree_nests_children_under_their_parents_to_the_levels_asked(client_for, api_world):
-    w = api_world
+def test_the_tree_nests_children_under_their_parents_to_the_levels_asked(client_for, rich_world):
+    w = rich_world
     response = client_for("district_admin").get("/api/units/tree/", {"root": w.street.code, "levels": 2})
 
     assert response.status_code == 200
@@ -21,20 +21,20 @@ def test_the_tree_nests_children_under_their_parents_to_the_levels_asked(client_
     assert community["children"][0]["has_boundary"] is True
 
 
-def test_without_a_root_the_tree_starts_at_the_callers_own_units(client_for, api_world):
+def test_without_a_root_the_tree_starts_at_the_callers_own_units(client_for, rich_world):
     [root] = client_for("community_worker").get("/api/units/tree/", {"levels": 1}).json()
 
-    assert root["code"] == api_world.community.code
-    assert codes(root["children"]) == [api_world.grid_x.code, api_world.grid_y.code]
+    assert root["code"] == rich_world.community.code
+    assert codes(root["children"]) == [rich_world.grid_x.code, rich_world.grid_y.code]
 
 
-def test_a_tree_root_outside_the_callers_scope_is_not_found(client_for, api_world):
-    response = client_for("grid_manager_x").get("/api/units/tree/", {"root": api_world.community.code})
+def test_a_tree_root_outside_the_callers_scope_is_not_found(client_for, rich_world):
+    response = client_for("grid_manager_x").get("/api/units/tree/", {"root": rich_world.community.code})
 
     assert response.status_code == 404
 
 
-def test_a_tree_too_big_for_one_answer_asks_for_fewer_levels(client_for, api_world, monkeypatch):
+def test_a_tree_too_big_for_one_answer_asks_for_fewer_levels(client_for, rich_world, monkeypatch):
     monkeypatch.setattr(units, "TREE_MAX_NODES", 3)
 
     response = client_for("district_admin").get("/api/units/tree/", {"levels": 5})
@@ -43,8 +43,8 @@ def test_a_tree_too_big_for_one_answer_asks_for_fewer_levels(client_for, api_wor
     assert "levels" in response.json()
 
 
-def test_the_subtree_is_flat_in_tree_order_and_limited_by_levels(client_for, api_world):
-    w = api_world
+def test_the_subtree_is_flat_in_tree_order_and_limited_by_levels(client_for, rich_world):
+    w = rich_world
     client = client_for("street_staff")
 
     one = client.get(f"/api/units/{w.street.code}/subtree/", {"levels": 1}).json()["results"]
@@ -63,21 +63,21 @@ def test_the_subtree_is_flat_in_tree_order_and_limited_by_levels(client_for, api
     assert everything[2]["parent"] == w.community.code
 
 
-def test_the_subtree_of_a_unit_outside_the_scope_is_not_found(client_for, api_world):
-    response = client_for("grid_manager_x").get(f"/api/units/{api_world.grid_y.code}/subtree/")
+def test_the_subtree_of_a_unit_outside_the_scope_is_not_found(client_for, rich_world):
+    response = client_for("grid_manager_x").get(f"/api/units/{rich_world.grid_y.code}/subtree/")
 
     assert response.status_code == 404
 
 
-def test_a_bad_levels_value_is_a_field_error(client_for, api_world):
+def test_a_bad_levels_value_is_a_field_error(client_for, rich_world):
     response = client_for("district_admin").get("/api/units/tree/", {"levels": "deep"})
 
     assert response.status_code == 400
     assert "levels" in response.json()
 
 
-def test_units_filter_by_kind_parent_and_name(client_for, api_world):
-    w = api_world
+def test_units_filter_by_kind_parent_and_name(client_for, rich_world):
+    w = rich_world
     client = client_for("district_admin")
 
     grids = client.get("/api/units/", {"kind": "grid", "page_size": 100}).json()["results"]

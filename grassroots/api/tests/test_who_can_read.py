@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from grassroots.api.tests.conftest import PERSONAS
+from conftest import PERSONAS
 
 STAFF = {"grid_manager_x", "grid_manager_y", "community_worker", "street_staff", "department_handler"}
 
@@ -96,13 +96,13 @@ READERS: dict[str, tuple[Any, ...]] = {
 @pytest.mark.parametrize("persona", [*PERSONAS, "root"])
 @pytest.mark.parametrize("resource", READERS)
 def test_an_object_is_readable_exactly_by_the_personas_whose_scope_covers_it(
-    client_for, api_world, resource, persona
+    client_for, rich_world, resource, persona
 ):
     list_url, detail_url, identity, readers = READERS[resource]
     client = client_for(persona)
     can_read = persona == "root" or persona in readers
 
-    detail = client.get(detail_url(api_world))
+    detail = client.get(detail_url(rich_world))
     assert detail.status_code == (200 if can_read else 404), detail.content
 
     if list_url is not None:
@@ -110,13 +110,13 @@ def test_an_object_is_readable_exactly_by_the_personas_whose_scope_covers_it(
         listed = client.get(list_url, {"page_size": 500})
         assert listed.status_code == 200
         ids = {row[key] for row in listed.json()["results"]}
-        assert (value(api_world) in ids) is can_read
+        assert (value(rich_world) in ids) is can_read
 
 
 @pytest.mark.parametrize("resource", READERS)
-def test_anonymous_callers_are_asked_to_sign_in(client_for, api_world, resource):
+def test_anonymous_callers_are_asked_to_sign_in(client_for, rich_world, resource):
     list_url, detail_url, _, _ = READERS[resource]
     client = client_for("anonymous")
-    assert client.get(detail_url(api_world)).status_code == 401
+    assert client.get(detail_url(rich_world)).status_code == 401
     if list_url is not None:
         assert client.get(list_url).status_code == 401

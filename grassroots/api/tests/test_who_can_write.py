@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from grassroots.api.tests.conftest import PERSONAS
+from conftest import PERSONAS
 from grassroots.core.models import AuditRecord
 
 EDIT_X = {"grid_manager_x", "community_worker", "street_staff", "district_admin"}
@@ -120,13 +120,13 @@ WRITERS: dict[str, tuple[Any, ...]] = {
 @pytest.mark.parametrize("persona", [*PERSONAS, "root"])
 @pytest.mark.parametrize("act", WRITERS)
 def test_a_write_succeeds_only_for_those_allowed_and_is_403_or_404_for_the_others(
-    client_for, api_world, act, persona
+    client_for, rich_world, act, persona
 ):
     method, url, body, allowed, refused, *special = WRITERS[act]
-    body = body(api_world) if callable(body) else body
+    body = body(rich_world) if callable(body) else body
     audit_before = AuditRecord.objects.count()
 
-    response = getattr(client_for(persona), method)(url(api_world), body, format="json")
+    response = getattr(client_for(persona), method)(url(rich_world), body, format="json")
 
     if persona == "root" or persona in allowed:
         assert response.status_code == 200, response.content
@@ -212,13 +212,13 @@ CREATORS: dict[str, tuple[Any, ...]] = {
 @pytest.mark.parametrize("persona", [*PERSONAS, "root"])
 @pytest.mark.parametrize("kind", CREATORS)
 def test_creating_is_201_for_those_allowed_403_for_a_visible_place_and_400_for_an_unseen_one(
-    client_for, api_world, kind, persona
+    client_for, rich_world, kind, persona
 ):
     """A place the caller cannot see is named in the body, so it is a field error that reads
     exactly like a place that does not exist."""
     url, body, allowed, refused = CREATORS[kind]
 
-    response = client_for(persona).post(url, body(api_world), format="json")
+    response = client_for(persona).post(url, body(rich_world), format="json")
 
     if persona == "root" or persona in allowed:
         assert response.status_code == 201, response.content

@@ -75,7 +75,7 @@ def test_the_command_needs_an_existing_active_user(world, tmp_path):
         call_command("boundaries", "export")
     with pytest.raises(CommandError, match="No active user"):
         call_command("boundaries", "export", "--as", "ghost")
-    with pytest.raises(CommandError, match="No unit with code"):
+    with pytest.raises(CommandError, match="No unit has the code"):
         call_command("boundaries", "export", "--as", "gm_x", "--root", world.community.code)
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("boundaries", "import", str(tmp_path / "missing.geojson"), "--as", "root")

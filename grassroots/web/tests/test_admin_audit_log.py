@@ -15,9 +15,9 @@ def listed(client, **params):
     return list(response.context["cl"].result_list)
 
 
-def test_filters_by_action_and_object_type(web_world, client_for):
+def test_filters_by_action_and_object_type(rich_world, client_for):
     people_actions.reveal_personal_data(
-        actor=web_world.district_admin, obj=web_world.resident_b, attribute="phone", purpose="回访核实"
+        actor=rich_world.district_admin, obj=rich_world.resident_b, attribute="phone", purpose="回访核实"
     )
     client = client_for("district_admin")
     views = listed(client, action__exact=AuditAction.VIEW_PII)
@@ -25,11 +25,16 @@ def test_filters_by_action_and_object_type(web_world, client_for):
     households = listed(client, target_type="people.household")
     assert {r.target_id for r in households} == {
         str(h.uid)
-        for h in (web_world.household_x, web_world.household_y, web_world.household_z, web_world.household_w)
+        for h in (
+            rich_world.household_x,
+            rich_world.household_y,
+            rich_world.household_z,
+            rich_world.household_w,
+        )
     }
 
 
-def test_filters_by_date(web_world, client_for):
+def test_filters_by_date(rich_world, client_for):
     # the parameters of the date filter's "today" link: local midnight, with its offset
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     client = client_for("district_admin")
@@ -37,36 +42,36 @@ def test_filters_by_date(web_world, client_for):
     assert not listed(client, at__lt=midnight.replace(year=2000).isoformat())
 
 
-def test_searches_by_object_id_and_actor(web_world, client_for):
+def test_searches_by_object_id_and_actor(rich_world, client_for):
     client = client_for("district_admin")
-    by_id = listed(client, q=str(web_world.resident_a.uid))
-    assert {r.target_id for r in by_id} == {str(web_world.resident_a.uid)}
+    by_id = listed(client, q=str(rich_world.resident_a.uid))
+    assert {r.target_id for r in by_id} == {str(rich_world.resident_a.uid)}
     people_actions.update_household(
-        actor=web_world.grid_manager_x, household=web_world.household_x, door="1单元102"
+        actor=rich_world.grid_manager_x, household=rich_world.household_x, door="1单元102"
     )
     by_actor = listed(client, q="gm_x")
-    assert [r.actor for r in by_actor] == [web_world.grid_manager_x]
+    assert [r.actor for r in by_actor] == [rich_world.grid_manager_x]
 
 
-def test_an_objects_history_is_its_audit_records(web_world, client_for):
+def test_an_objects_history_is_its_audit_records(rich_world, client_for):
     client = client_for("district_admin")
-    response = client.get(reverse("admin:people_resident_history", args=[web_world.resident_a.pk]))
+    response = client.get(reverse("admin:people_resident_history", args=[rich_world.resident_a.pk]))
     assert response.status_code == 302
     records = listed(
         client, **dict(item.split("=") for item in response["Location"].split("?")[1].split("&"))
     )
     assert records
-    assert {r.target_id for r in records} == {str(web_world.resident_a.uid)}
+    assert {r.target_id for r in records} == {str(rich_world.resident_a.uid)}
 
 
-def test_staff_without_the_audit_log_get_no_history(web_world, client_for):
-    url = reverse("admin:people_resident_history", args=[web_world.resident_a.pk])
+def test_staff_without_the_audit_log_get_no_history(rich_world, client_for):
+    url = reverse("admin:people_resident_history", args=[rich_world.resident_a.pk])
     assert client_for("community_worker").get(url).status_code == 403
 
 
-def test_admin_account_changes_are_audited_for_superusers_only(web_world, client_for):
+def test_admin_account_changes_are_audited_for_superusers_only(rich_world, client_for):
     client = client_for("root")
-    user = web_world.nobody
+    user = rich_world.nobody
     response = client.post(
         reverse("admin:core_user_change", args=[user.pk]),
         {

@@ -29,10 +29,10 @@ ADD_ALLOWED = {
 
 @pytest.mark.parametrize("admin_name", sorted(EXPECTED))
 @pytest.mark.parametrize("persona", ADMITTED)
-def test_a_change_view_opens_only_inside_the_scope(web_world, client_for, admin_name, persona):
+def test_a_change_view_opens_only_inside_the_scope(rich_world, client_for, admin_name, persona):
     client = client_for(persona)
     for name in OBJECTS[admin_name]:
-        obj = getattr(web_world, name)
+        obj = getattr(rich_world, name)
         response = client.get(reverse(f"admin:{admin_name}_change", args=[obj.pk]))
         if name in EXPECTED[admin_name][persona]:
             assert response.status_code == 200, (persona, name)
@@ -44,27 +44,27 @@ def test_a_change_view_opens_only_inside_the_scope(web_world, client_for, admin_
 
 @pytest.mark.parametrize("admin_name", sorted(ADD_ALLOWED))
 @pytest.mark.parametrize("persona", ADMITTED)
-def test_an_add_view_opens_for_the_posts_that_may_create(web_world, client_for, admin_name, persona):
+def test_an_add_view_opens_for_the_posts_that_may_create(rich_world, client_for, admin_name, persona):
     response = client_for(persona).get(reverse(f"admin:{admin_name}_add"))
     assert response.status_code == (200 if persona in ADD_ALLOWED[admin_name] else 403)
 
 
-def test_a_grid_manager_edits_their_households_but_only_views_their_grid(web_world, client_for):
+def test_a_grid_manager_edits_their_households_but_only_views_their_grid(rich_world, client_for):
     client = client_for("grid_manager_x")
-    household = client.get(reverse("admin:people_household_change", args=[web_world.household_x.pk]))
+    household = client.get(reverse("admin:people_household_change", args=[rich_world.household_x.pk]))
     assert household.context["has_change_permission"] is True
-    grid = client.get(reverse("admin:org_unit_change", args=[web_world.grid_x.pk]))
+    grid = client.get(reverse("admin:org_unit_change", args=[rich_world.grid_x.pk]))
     assert grid.status_code == 200
     assert grid.context["has_change_permission"] is False
-    refused = client.post(reverse("admin:org_unit_change", args=[web_world.grid_x.pk]), {"name": "改名"})
+    refused = client.post(reverse("admin:org_unit_change", args=[rich_world.grid_x.pk]), {"name": "改名"})
     assert refused.status_code == 403
-    web_world.grid_x.refresh_from_db()
-    assert web_world.grid_x.name == "第一网格"
+    rich_world.grid_x.refresh_from_db()
+    assert rich_world.grid_x.name == "第一网格"
 
 
-def test_the_audit_log_is_read_only_even_for_the_superuser(web_world, client_for):
+def test_the_audit_log_is_read_only_even_for_the_superuser(rich_world, client_for):
     client = client_for("root")
-    entry = AuditRecord.objects.filter(target_id=str(web_world.resident_a.uid)).earliest("id")
+    entry = AuditRecord.objects.filter(target_id=str(rich_world.resident_a.uid)).earliest("id")
     url = reverse("admin:core_auditrecord_change", args=[entry.pk])
     response = client.get(url)
     assert response.status_code == 200
@@ -74,8 +74,8 @@ def test_the_audit_log_is_read_only_even_for_the_superuser(web_world, client_for
 
 
 @pytest.mark.parametrize("admin_name", sorted(EXPECTED))
-def test_nothing_can_be_deleted(web_world, client_for, admin_name):
-    obj = getattr(web_world, OBJECTS[admin_name][0])
+def test_nothing_can_be_deleted(rich_world, client_for, admin_name):
+    obj = getattr(rich_world, OBJECTS[admin_name][0])
     client = client_for("root")
     assert client.get(reverse(f"admin:{admin_name}_delete", args=[obj.pk])).status_code == 403
     actions = client.get(reverse(f"admin:{admin_name}_changelist")).context["action_form"].fields["action"]

@@ -4,24 +4,24 @@ value through the keyed hash, and shown in full only for a stated purpose, with 
 import pytest
 from django.urls import reverse
 
-from conftest import ID_A, ID_B
+from conftest import ID_A, ID_B, PHONE_A, PHONE_M, PHONE_O, assert_no_plaintext
 from grassroots.core.models import AuditAction, AuditRecord
-from grassroots.web.tests.conftest import ADMITTED, PHONE_A, PHONE_M, PHONE_O, assert_no_plaintext
+from grassroots.web.tests.conftest import ADMITTED
 from grassroots.web.tests.test_admin_who_sees_which_rows import EXPECTED
 
 
 @pytest.mark.parametrize("persona", ADMITTED)
-def test_no_admin_page_shows_a_plaintext_id_or_phone(web_world, client_for, persona):
+def test_no_admin_page_shows_a_plaintext_id_or_phone(rich_world, client_for, persona):
     client = client_for(persona)
     for admin_name, by_persona in EXPECTED.items():
         assert_no_plaintext(client.get(reverse(f"admin:{admin_name}_changelist")).content)
         for name in by_persona[persona]:
-            obj = getattr(web_world, name)
+            obj = getattr(rich_world, name)
             assert_no_plaintext(client.get(reverse(f"admin:{admin_name}_change", args=[obj.pk])).content)
     assert_no_plaintext(client.get(reverse("admin:people_resident_add")).content)
 
 
-def test_the_audit_log_keeps_no_plaintext_either(web_world, client_for):
+def test_the_audit_log_keeps_no_plaintext_either(rich_world, client_for):
     client = client_for("root")
     response = client.get(reverse("admin:core_auditrecord_changelist"))
     assert_no_plaintext(response.content)
@@ -29,21 +29,21 @@ def test_the_audit_log_keeps_no_plaintext_either(web_world, client_for):
         assert_no_plaintext(client.get(reverse("admin:core_auditrecord_change", args=[record.pk])).content)
 
 
-def test_the_change_list_and_household_page_show_masked_values(web_world, client_for):
+def test_the_change_list_and_household_page_show_masked_values(rich_world, client_for):
     client = client_for("community_worker")
     body = client.get(reverse("admin:people_resident_changelist")).content.decode()
-    assert web_world.resident_a.id_number_masked in body
-    assert web_world.resident_b.phone_masked in body
-    members = client.get(reverse("admin:people_household_change", args=[web_world.household_x.pk]))
-    assert web_world.resident_a.id_number_masked in members.content.decode()
+    assert rich_world.resident_a.id_number_masked in body
+    assert rich_world.resident_b.phone_masked in body
+    members = client.get(reverse("admin:people_household_change", args=[rich_world.household_x.pk]))
+    assert rich_world.resident_a.id_number_masked in members.content.decode()
 
 
-def test_a_typed_id_number_is_not_sent_back_when_the_form_has_another_error(web_world, client_for):
+def test_a_typed_id_number_is_not_sent_back_when_the_form_has_another_error(rich_world, client_for):
     new_id = "530113200001010011"
     response = client_for("grid_manager_x").post(
         reverse("admin:people_resident_add"),
         {
-            "household": web_world.household_x.pk,
+            "household": rich_world.household_x.pk,
             "name": "",  # the error
             "gender": "male",
             "birth_year": 2000,
@@ -58,16 +58,16 @@ def test_a_typed_id_number_is_not_sent_back_when_the_form_has_another_error(web_
     assert "13500001234" not in response.content.decode()
 
 
-def test_an_exact_id_number_or_phone_finds_the_resident_through_the_keyed_hash(web_world, client_for):
+def test_an_exact_id_number_or_phone_finds_the_resident_through_the_keyed_hash(rich_world, client_for):
     url = reverse("admin:people_resident_changelist")
     by_id = client_for("community_worker").get(url, {"q": ID_A}).context["cl"].result_list
-    assert [r.pk for r in by_id] == [web_world.resident_a.pk]
+    assert [r.pk for r in by_id] == [rich_world.resident_a.pk]
     by_phone = client_for("community_worker").get(url, {"q": PHONE_A}).context["cl"].result_list
-    assert [r.pk for r in by_phone] == [web_world.resident_a.pk]
+    assert [r.pk for r in by_phone] == [rich_world.resident_a.pk]
     # the search stays inside the scope
     assert not list(client_for("grid_manager_y").get(url, {"q": ID_A}).context["cl"].result_list)
     assert [r.pk for r in client_for("grid_manager_y").get(url, {"q": ID_B}).context["cl"].result_list] == [
-        web_world.resident_b.pk
+        rich_world.resident_b.pk
     ]
 
 
@@ -75,9 +75,9 @@ def reveal_url(admin_name, obj, attribute):
     return reverse(f"admin:{admin_name}_reveal", args=[obj.pk, attribute])
 
 
-def test_a_full_view_needs_a_purpose_and_leaves_an_audit_record(web_world, client_for):
+def test_a_full_view_needs_a_purpose_and_leaves_an_audit_record(rich_world, client_for):
     client = client_for("grid_manager_x")
-    url = reveal_url("people_resident", web_world.resident_a, "id_number")
+    url = reveal_url("people_resident", rich_world.resident_a, "id_number")
     asked = client.get(url)
     assert asked.status_code == 200
     assert_no_plaintext(asked.content)
@@ -92,14 +92,14 @@ def test_a_full_view_needs_a_purpose_and_leaves_an_audit_record(web_world, clien
     assert ID_A in shown.content.decode()
     assert "no-store" in shown["Cache-Control"]
     record = AuditRecord.objects.get(action=AuditAction.VIEW_PII)
-    assert record.actor == web_world.grid_manager_x
-    assert record.target_id == str(web_world.resident_a.uid)
+    assert record.actor == rich_world.grid_manager_x
+    assert record.target_id == str(rich_world.resident_a.uid)
     assert record.purpose == "核对低保申请材料"
     assert record.changes == {"field": "id_number"}
     assert record.source == "admin"
     assert_no_plaintext(shown.content, allowed={ID_A})
     # the change page after it still shows the masked value only
-    change = client.get(reverse("admin:people_resident_change", args=[web_world.resident_a.pk]))
+    change = client.get(reverse("admin:people_resident_change", args=[rich_world.resident_a.pk]))
     assert_no_plaintext(change.content)
 
 
@@ -112,30 +112,30 @@ def test_a_full_view_needs_a_purpose_and_leaves_an_audit_record(web_world, clien
     ],
 )
 def test_phones_of_members_and_organisations_can_be_revealed_too(
-    web_world, client_for, admin_name, name, attribute, value
+    rich_world, client_for, admin_name, name, attribute, value
 ):
-    url = reveal_url(admin_name, getattr(web_world, name), attribute)
+    url = reveal_url(admin_name, getattr(rich_world, name), attribute)
     shown = client_for("community_worker").post(url, {"purpose": "联系上门走访"})
     assert value in shown.content.decode()
     assert AuditRecord.objects.filter(action=AuditAction.VIEW_PII, purpose="联系上门走访").count() == 1
 
 
-def test_a_full_view_outside_the_scope_is_not_found(web_world, client_for):
-    url = reveal_url("people_resident", web_world.resident_a, "id_number")
+def test_a_full_view_outside_the_scope_is_not_found(rich_world, client_for):
+    url = reveal_url("people_resident", rich_world.resident_a, "id_number")
     response = client_for("grid_manager_y").post(url, {"purpose": "看看别人的"})
     assert response.status_code == 404
     assert not AuditRecord.objects.filter(action=AuditAction.VIEW_PII).exists()
 
 
 @pytest.mark.parametrize("persona", ["resident_a", "department_handler", "anonymous"])
-def test_a_full_view_is_closed_to_those_kept_out_of_the_admin(web_world, client_for, persona):
-    url = reveal_url("people_resident", web_world.resident_a, "id_number")
+def test_a_full_view_is_closed_to_those_kept_out_of_the_admin(rich_world, client_for, persona):
+    url = reveal_url("people_resident", rich_world.resident_a, "id_number")
     response = client_for(persona).post(url, {"purpose": "看看自己的"})
     assert response.status_code == 302
     assert ID_A not in response.content.decode()
     assert not AuditRecord.objects.filter(action=AuditAction.VIEW_PII).exists()
 
 
-def test_only_sealed_attributes_can_be_revealed(web_world, client_for):
-    url = reveal_url("people_resident", web_world.resident_a, "name")
+def test_only_sealed_attributes_can_be_revealed(rich_world, client_for):
+    url = reveal_url("people_resident", rich_world.resident_a, "name")
     assert client_for("root").get(url).status_code == 404

@@ -74,11 +74,11 @@ def grow(world, start, n):
 
 
 @pytest.mark.parametrize("admin_name", CHANGE_LISTS)
-def test_a_change_list_costs_the_same_queries_for_more_rows(web_world, client_for, admin_name):
+def test_a_change_list_costs_the_same_queries_for_more_rows(rich_world, client_for, admin_name):
     persona = "root" if admin_name == "core_user" else "district_admin"
     client = client_for(persona)
     before = queries(client, admin_name)
-    grow(web_world, 100, 3)
+    grow(rich_world, 100, 3)
     middle = queries(client, admin_name)
-    grow(web_world, 200, 6)
+    grow(rich_world, 200, 6)
     assert queries(client, admin_name) == middle == before

@@ -11,30 +11,30 @@ from grassroots.core.models import AuditAction, AuditRecord
 from grassroots.org.models import Post, Unit
 
 
-def test_units_are_listed_in_tree_order_indented_by_depth(web_world, client_for):
+def test_units_are_listed_in_tree_order_indented_by_depth(rich_world, client_for):
     response = client_for("district_admin").get(reverse("admin:org_unit_changelist"))
     units = list(response.context["cl"].result_list)
     assert [u.path for u in units] == sorted(u.path for u in units)
     flags = {u.pk: response.context["cl"].model_admin.has_boundary(u) for u in units}
-    assert flags[web_world.grid_x.pk] is True
-    assert flags[web_world.building_x.pk] is False
+    assert flags[rich_world.grid_x.pk] is True
+    assert flags[rich_world.building_x.pk] is False
     body = response.content.decode()
-    assert f'padding-inline-start:{web_world.grid_x.depth * 1.5}em">{web_world.grid_x.name}' in body
+    assert f'padding-inline-start:{rich_world.grid_x.depth * 1.5}em">{rich_world.grid_x.name}' in body
 
 
-def test_units_filter_by_kind_and_search_by_code(web_world, client_for):
+def test_units_filter_by_kind_and_search_by_code(rich_world, client_for):
     client = client_for("district_admin")
     url = reverse("admin:org_unit_changelist")
     grids = client.get(url, {"kind__exact": "grid"}).context["cl"].result_list
     assert {u.pk for u in grids} == {
-        web_world.grid_x.pk,
-        web_world.grid_y.pk,
-        web_world.grid_z.pk,
-        web_world.grid_w.pk,
+        rich_world.grid_x.pk,
+        rich_world.grid_y.pk,
+        rich_world.grid_z.pk,
+        rich_world.grid_w.pk,
     }
-    found = client.get(url, {"q": web_world.community.code}).context["cl"].result_list
-    assert web_world.community.pk in {u.pk for u in found}
-    assert web_world.community3.pk not in {u.pk for u in found}
+    found = client.get(url, {"q": rich_world.community.code}).context["cl"].result_list
+    assert rich_world.community.pk in {u.pk for u in found}
+    assert rich_world.community3.pk not in {u.pk for u in found}
 
 
 def unit_data(unit, **overrides):
@@ -53,8 +53,8 @@ def unit_data(unit, **overrides):
     return data
 
 
-def test_an_invalid_boundary_is_an_error_on_the_boundary_field(web_world, client_for):
-    grid = web_world.grid_x
+def test_an_invalid_boundary_is_an_error_on_the_boundary_field(rich_world, client_for):
+    grid = rich_world.grid_x
     bowtie = {
         "type": "Polygon",
         "coordinates": [[[103, 26], [103.01, 26.01], [103.01, 26], [103, 26.01], [103, 26]]],
@@ -68,8 +68,8 @@ def test_an_invalid_boundary_is_an_error_on_the_boundary_field(web_world, client
     assert grid.boundary["coordinates"][0][0] == [103.0, 26.0]
 
 
-def test_a_new_boundary_goes_through_set_boundary(web_world, client_for):
-    grid = web_world.grid_x
+def test_a_new_boundary_goes_through_set_boundary(rich_world, client_for):
+    grid = rich_world.grid_x
     smaller = square(103.001, 26.001, 0.005)
     response = client_for("community_worker").post(
         reverse("admin:org_unit_change", args=[grid.pk]), unit_data(grid, boundary=json.dumps(smaller))
@@ -81,25 +81,25 @@ def test_a_new_boundary_goes_through_set_boundary(web_world, client_for):
     assert record.changes == {"boundary": "set"}
 
 
-def test_exporting_boundaries_gives_a_feature_collection_of_the_selected_subtree(web_world, client_for):
+def test_exporting_boundaries_gives_a_feature_collection_of_the_selected_subtree(rich_world, client_for):
     response = client_for("community_worker").post(
         reverse("admin:org_unit_changelist"),
-        {"action": "export_geojson", "_selected_action": [web_world.grid_x.pk, web_world.grid_y.pk]},
+        {"action": "export_geojson", "_selected_action": [rich_world.grid_x.pk, rich_world.grid_y.pk]},
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/geo+json")
     data = json.loads(response.content)
     assert data["type"] == "FeatureCollection"
     assert {f["properties"]["code"] for f in data["features"]} == {
-        web_world.grid_x.code,
-        web_world.grid_y.code,
+        rich_world.grid_x.code,
+        rich_world.grid_y.code,
     }
     assert (
-        AuditRecord.objects.filter(action=AuditAction.EXPORT, actor=web_world.community_worker).count() == 2
+        AuditRecord.objects.filter(action=AuditAction.EXPORT, actor=rich_world.community_worker).count() == 2
     )
 
 
-def test_importing_boundaries_checks_first_then_writes_all(web_world, client_for):
+def test_importing_boundaries_checks_first_then_writes_all(rich_world, client_for):
     client = client_for("community_worker")
     url = reverse("admin:org_unit_import_boundaries")
     assert client.get(url).status_code == 200
@@ -108,7 +108,7 @@ def test_importing_boundaries_checks_first_then_writes_all(web_world, client_for
         "features": [
             {
                 "type": "Feature",
-                "properties": {"code": web_world.grid_x.code},
+                "properties": {"code": rich_world.grid_x.code},
                 "geometry": square(103.0, 26.0, 0.008),
             }
         ],
@@ -123,17 +123,17 @@ def test_importing_boundaries_checks_first_then_writes_all(web_world, client_for
     assert not checked.context["report"].applied
     applied = client.post(url, {"file": upload()})
     assert applied.context["report"].applied
-    web_world.grid_x.refresh_from_db()
-    assert web_world.grid_x.boundary["coordinates"][0][2] == [103.008, 26.008]
+    rich_world.grid_x.refresh_from_db()
+    assert rich_world.grid_x.boundary["coordinates"][0][2] == [103.008, 26.008]
 
 
-def test_an_import_outside_the_scope_is_reported_and_writes_nothing(web_world, client_for):
+def test_an_import_outside_the_scope_is_reported_and_writes_nothing(rich_world, client_for):
     collection = {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
-                "properties": {"code": web_world.grid_w.code},
+                "properties": {"code": rich_world.grid_w.code},
                 "geometry": square(103.03, 26.0, 0.008),
             }
         ],
@@ -144,40 +144,45 @@ def test_an_import_outside_the_scope_is_reported_and_writes_nothing(web_world, c
     )
     assert response.status_code == 200
     assert not response.context["report"].ok
-    web_world.grid_w.refresh_from_db()
-    assert web_world.grid_w.boundary["coordinates"][0][2] == [103.04, 26.01]
+    rich_world.grid_w.refresh_from_db()
+    assert rich_world.grid_w.boundary["coordinates"][0][2] == [103.04, 26.01]
 
 
-def test_grid_managers_cannot_import_boundaries(web_world, client_for):
+def test_grid_managers_cannot_import_boundaries(rich_world, client_for):
     assert client_for("grid_manager_x").get(reverse("admin:org_unit_import_boundaries")).status_code == 403
 
 
-def test_a_post_is_assigned_by_user_name(web_world, client_for):
+def test_a_post_is_assigned_by_user_name(rich_world, client_for):
     response = client_for("community_worker").post(
         reverse("admin:org_post_add"),
         {
             "username": "nobody",
             "role": "grid_leader",
-            "unit": web_world.grid_x.pk,
+            "unit": rich_world.grid_x.pk,
             "started_on": "2026-01-05",
         },
     )
     assert response.status_code == 302
-    post = Post.objects.get(user=web_world.nobody)
-    assert (post.role, post.unit_id) == ("grid_leader", web_world.grid_x.pk)
+    post = Post.objects.get(user=rich_world.nobody)
+    assert (post.role, post.unit_id) == ("grid_leader", rich_world.grid_x.pk)
     assert AuditRecord.objects.filter(target_type="org.post", target_id=str(post.pk), source="admin").exists()
 
 
-def test_an_unknown_user_name_is_a_field_error(web_world, client_for):
+def test_an_unknown_user_name_is_a_field_error(rich_world, client_for):
     response = client_for("community_worker").post(
         reverse("admin:org_post_add"),
-        {"username": "ghost", "role": "grid_leader", "unit": web_world.grid_x.pk, "started_on": "2026-01-05"},
+        {
+            "username": "ghost",
+            "role": "grid_leader",
+            "unit": rich_world.grid_x.pk,
+            "started_on": "2026-01-05",
+        },
     )
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["username"]
 
 
-def test_posts_are_ended_and_made_primary_by_admin_actions(web_world, client_for):
+def test_posts_are_ended_and_made_primary_by_admin_actions(rich_world, client_for):
     client = client_for("community_worker")
     url = reverse("admin:org_post_changelist")
     client.post(
@@ -185,12 +190,12 @@ def test_posts_are_ended_and_made_primary_by_admin_actions(web_world, client_for
         {
             "username": "nobody",
             "role": "grid_leader",
-            "unit": web_world.grid_x.pk,
+            "unit": rich_world.grid_x.pk,
             "started_on": "2026-01-05",
         },
     )
-    leader = Post.objects.get(user=web_world.nobody)
-    manager = Post.objects.get(user=web_world.grid_manager_x)
+    leader = Post.objects.get(user=rich_world.nobody)
+    manager = Post.objects.get(user=rich_world.grid_manager_x)
     assert manager.is_primary
     assert not leader.is_primary
     client.post(url, {"action": "make_primary", "_selected_action": [leader.pk]})
@@ -205,12 +210,12 @@ def test_posts_are_ended_and_made_primary_by_admin_actions(web_world, client_for
     assert manager.is_primary  # the primary passed on
 
 
-def test_a_unit_stays_in_place_when_its_new_parent_is_refused(web_world, client_for):
-    grid = web_world.grid_x
+def test_a_unit_stays_in_place_when_its_new_parent_is_refused(rich_world, client_for):
+    grid = rich_world.grid_x
     response = client_for("community_worker").post(
-        reverse("admin:org_unit_change", args=[grid.pk]), unit_data(grid, parent=web_world.community2.pk)
+        reverse("admin:org_unit_change", args=[grid.pk]), unit_data(grid, parent=rich_world.community2.pk)
     )
     assert response.status_code == 200
     grid.refresh_from_db()
-    assert grid.parent_id == web_world.community.pk
-    assert Unit.objects.get(pk=grid.pk).path.startswith(web_world.community.path)
+    assert grid.parent_id == rich_world.community.pk
+    assert Unit.objects.get(pk=grid.pk).path.startswith(rich_world.community.path)

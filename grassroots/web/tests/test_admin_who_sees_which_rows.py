@@ -95,41 +95,41 @@ def listed(client, admin_name):
 
 @pytest.mark.parametrize("admin_name", sorted(EXPECTED))
 @pytest.mark.parametrize("persona", ADMITTED)
-def test_a_change_list_shows_the_personas_scope(web_world, client_for, admin_name, persona):
-    expected = {getattr(web_world, name).pk for name in EXPECTED[admin_name][persona]}
+def test_a_change_list_shows_the_personas_scope(rich_world, client_for, admin_name, persona):
+    expected = {getattr(rich_world, name).pk for name in EXPECTED[admin_name][persona]}
     assert listed(client_for(persona), admin_name) == expected
 
 
-def test_a_grid_manager_sees_only_their_grids_households(web_world, client_for):
-    assert listed(client_for("grid_manager_x"), "people_household") == {web_world.household_x.pk}
+def test_a_grid_manager_sees_only_their_grids_households(rich_world, client_for):
+    assert listed(client_for("grid_manager_x"), "people_household") == {rich_world.household_x.pk}
 
 
 @pytest.mark.parametrize("persona", ADMITTED)
-def test_the_posts_list_is_the_staff_directory_of_the_visible_units(web_world, client_for, user_of, persona):
+def test_the_posts_list_is_the_staff_directory_of_the_visible_units(rich_world, client_for, user_of, persona):
     expected = set(access.posts_visible_to(user_of(persona)).values_list("pk", flat=True))
     assert listed(client_for(persona), "org_post") == expected
     if persona == "grid_manager_x":
-        assert expected == {Post.objects.get(user=web_world.grid_manager_x).pk}
+        assert expected == {Post.objects.get(user=rich_world.grid_manager_x).pk}
 
 
-def test_a_district_admin_reads_the_audit_log_of_their_district(web_world, client_for):
-    expected = set(access.audit_records_visible_to(web_world.district_admin).values_list("pk", flat=True))
+def test_a_district_admin_reads_the_audit_log_of_their_district(rich_world, client_for):
+    expected = set(access.audit_records_visible_to(rich_world.district_admin).values_list("pk", flat=True))
     assert expected
     assert listed(client_for("district_admin"), "core_auditrecord") == expected
 
 
-def test_the_superuser_reads_every_audit_record(web_world, client_for):
+def test_the_superuser_reads_every_audit_record(rich_world, client_for):
     assert listed(client_for("root"), "core_auditrecord") == set(
         AuditRecord.objects.values_list("pk", flat=True)
     )
 
 
 @pytest.mark.parametrize("persona", ["grid_manager_x", "grid_manager_y", "community_worker", "street_staff"])
-def test_other_staff_cannot_open_the_audit_log(web_world, client_for, persona):
+def test_other_staff_cannot_open_the_audit_log(rich_world, client_for, persona):
     assert client_for(persona).get(reverse("admin:core_auditrecord_changelist")).status_code == 403
 
 
-def test_only_the_superuser_manages_accounts(web_world, client_for):
+def test_only_the_superuser_manages_accounts(rich_world, client_for):
     assert listed(client_for("root"), "core_user") == set(User.objects.values_list("pk", flat=True))
     for persona in ("district_admin", "street_staff", "community_worker", "grid_manager_x"):
         assert client_for(persona).get(reverse("admin:core_user_changelist")).status_code == 403
@@ -137,7 +137,7 @@ def test_only_the_superuser_manages_accounts(web_world, client_for):
 
 @pytest.mark.parametrize("admin_name", [*sorted(EXPECTED), "org_post", "core_auditrecord", "core_user"])
 @pytest.mark.parametrize("persona", [*KEPT_OUT, "anonymous"])
-def test_the_kept_out_reach_no_change_list(web_world, client_for, admin_name, persona):
+def test_the_kept_out_reach_no_change_list(rich_world, client_for, admin_name, persona):
     response = client_for(persona).get(reverse(f"admin:{admin_name}_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))

@@ -4,7 +4,7 @@
 import pytest
 from django.urls import reverse
 
-from grassroots.web.tests.conftest import PERSONAS
+from conftest import PERSONAS
 
 UNITS = (
     "district",
@@ -42,10 +42,10 @@ DEFAULT_UNIT = {
 
 
 @pytest.mark.parametrize("persona", [*PERSONAS, "root"])
-def test_the_survey_opens_exactly_the_readable_units(web_world, client_for, persona):
+def test_the_survey_opens_exactly_the_readable_units(rich_world, client_for, persona):
     client = client_for(persona)
     for name in UNITS:
-        code = getattr(web_world, name).code
+        code = getattr(rich_world, name).code
         expected = 200 if name in READABLE[persona] else 404
         page = client.get(reverse("web:survey-unit", args=[code]))
         assert page.status_code == expected, (persona, name, "page")
@@ -56,20 +56,20 @@ def test_the_survey_opens_exactly_the_readable_units(web_world, client_for, pers
 
 
 @pytest.mark.parametrize("persona", [*PERSONAS, "root"])
-def test_the_default_survey_is_the_users_highest_post(web_world, client_for, persona):
+def test_the_default_survey_is_the_users_highest_post(rich_world, client_for, persona):
     response = client_for(persona).get(reverse("web:survey"))
     if persona not in DEFAULT_UNIT:
         assert response.status_code == 404
         return
     assert response.status_code == 200
-    assert response.context["unit"] == getattr(web_world, DEFAULT_UNIT[persona])
+    assert response.context["unit"] == getattr(rich_world, DEFAULT_UNIT[persona])
 
 
-def test_a_building_has_no_survey_of_its_own(web_world, client_for):
-    code = web_world.building_x.code
+def test_a_building_has_no_survey_of_its_own(rich_world, client_for):
+    code = rich_world.building_x.code
     assert client_for("district_admin").get(reverse("web:survey-unit", args=[code])).status_code == 404
 
 
-def test_an_unknown_code_is_not_found(web_world, client_for):
+def test_an_unknown_code_is_not_found(rich_world, client_for):
     assert client_for("root").get(reverse("web:survey-unit", args=["no-such-unit"])).status_code == 404
     assert client_for("root").get(reverse("web:survey-xlsx", args=["no-such-unit"])).status_code == 404

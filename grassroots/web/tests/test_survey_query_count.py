@@ -32,19 +32,19 @@ def grow(world, n):
             )
 
 
-def test_the_survey_page_query_count_does_not_grow_with_the_data(web_world, client_for):
+def test_the_survey_page_query_count_does_not_grow_with_the_data(rich_world, client_for):
     client = client_for("district_admin")
-    url = reverse("web:survey-unit", args=[web_world.street.code])
+    url = reverse("web:survey-unit", args=[rich_world.street.code])
     before = count_queries(client, url)
-    grow(web_world, 6)
+    grow(rich_world, 6)
     assert count_queries(client, url) == before
-    grow(web_world, 12)
+    grow(rich_world, 12)
     assert count_queries(client, url) == before
 
 
-def test_the_export_query_count_does_not_grow_with_the_data(web_world, client_for):
+def test_the_export_query_count_does_not_grow_with_the_data(rich_world, client_for):
     client = client_for("district_admin")
-    url = reverse("web:survey-xlsx", args=[web_world.district.code])
+    url = reverse("web:survey-xlsx", args=[rich_world.district.code])
     before = count_queries(client, url, levels="all")
-    grow(web_world, 8)
+    grow(rich_world, 8)
     assert count_queries(client, url, levels="all") == before

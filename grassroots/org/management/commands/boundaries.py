@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from grassroots.core import context
 from grassroots.core.models import User
@@ -51,7 +52,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = User.objects.filter(username=options["username"], is_active=True).first()
         if actor is None:
-            raise CommandError(f"No active user {options['username']!r}.")
+            raise CommandError(_("No active user %(name)r.") % {"name": options["username"]})
         with context.command_context("boundaries"):
             if options["action"] == "export":
                 self._export(actor, options)
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         if options["root"]:
             root = access.units_visible_to(actor).filter(code=options["root"]).first()
             if root is None:
-                raise CommandError(f"No unit with code {options['root']!r}.")
+                raise CommandError(_("No unit has the code %(code)s.") % {"code": options["root"]})
         collection = boundaries.export_boundaries(actor=actor, root=root, kinds=options["kind"])
         text = json.dumps(collection, ensure_ascii=False, indent=1)
         if options["output"] and options["output"] != "-":
@@ -81,7 +82,8 @@ class Command(BaseCommand):
                 with open(options["file"], "rb") as source:
                     data = source.read()
         except OSError as exc:
-            raise CommandError(f"Cannot read {options['file']}: {exc}") from None
+            message = _("Cannot read %(file)s: %(error)s") % {"file": options["file"], "error": exc}
+            raise CommandError(message) from None
         report = boundaries.import_boundaries(
             actor=actor,
             data=data,
