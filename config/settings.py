@@ -206,6 +206,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "grassroots.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": env.string("LOGIN_THROTTLE_RATE", "10/min")},
+    # Throttles identify clients the way audit records do: trust exactly TRUSTED_PROXY_COUNT proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # API tokens are stored hashed (knox) and expire; 0 hours means they never expire.
 _token_hours = env.integer("API_TOKEN_TTL_HOURS", 720, minimum=0)

@@ -77,12 +77,16 @@ def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
 
 
 def party_orgs_visible_to(user: AnyUser) -> QuerySet[PartyOrg]:
-    """Party organisations serving a unit in the user's scope; a district administrator also sees
-    the district's organisations that serve no particular unit."""
+    """Party organisations serving a unit in the user's scope or one above it (a grid's party guide
+    works with the community's branches); a district administrator also sees the district's
+    organisations that serve no particular unit. Party organisations are not personal data."""
     if is_superuser(user):
         return PartyOrg.objects.all()
     paths = scope_paths(user)
-    return PartyOrg.objects.filter(subtree_q("serves__path", paths) | subtree_q("district__path", paths))
+    above = {pk for post in active_posts(user) if post.unit is not None for pk in post.unit.ancestor_pks()}
+    return PartyOrg.objects.filter(
+        subtree_q("serves__path", paths) | subtree_q("district__path", paths) | Q(serves_id__in=above)
+    )
 
 
 def _holds_above(user: AnyUser, unit: Unit, roles: Iterable[str], *, include_self: bool) -> bool:

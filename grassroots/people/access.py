@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from grassroots.core.tree import SEGMENT, subtree_q
 from grassroots.org.access import AnyUser, active_posts, is_superuser, scope_paths
+from grassroots.org.choices import UnitKind
 from grassroots.people.models import Facility, Household, Organization, PartyMember, Resident
 
 
@@ -63,11 +64,16 @@ def organizations_visible_to(user: AnyUser) -> QuerySet[Organization]:
 
 
 def facilities_visible_to(user: AnyUser) -> QuerySet[Facility]:
-    """Facilities are public service points: anyone with a post sees those in their post's subtree,
-    a department its district's, a resident those of their own community."""
+    """Facilities are public service points: anyone with a post sees those of their post's subtree
+    and, at a grid, of the grid's community (the 一有七中心 serve the whole community); a department
+    sees its district's, a resident those of their own community."""
     if is_superuser(user):
         return Facility.objects.all()
-    paths = [post.unit.path for post in active_posts(user) if post.unit is not None]
+    paths = [
+        post.unit.path[:-SEGMENT] if post.unit.kind == UnitKind.GRID else post.unit.path
+        for post in active_posts(user)
+        if post.unit is not None
+    ]
     paths += [post.department.district.path for post in active_posts(user) if post.department is not None]
     resident = own_resident(user)
     if resident is not None and resident.grid.parent_id:

@@ -33,7 +33,8 @@ READERS: dict[str, tuple[Any, ...]] = {
         "/api/party-orgs/",
         lambda w: f"/api/party-orgs/{w.branch.code}/",
         ("code", lambda w: w.branch.code),
-        {"community_worker", "street_staff", "district_admin"},
+        # grid staff work with the branches of their community
+        {"grid_manager_x", "grid_manager_y", "community_worker", "street_staff", "district_admin"},
     ),
     "post at grid X": (
         "/api/posts/",
@@ -78,6 +79,8 @@ READERS: dict[str, tuple[Any, ...]] = {
         {
             "resident_a",
             "resident_b",
+            "grid_manager_x",  # the 一有七中心 serve the whole community, grids included
+            "grid_manager_y",
             "community_worker",
             "street_staff",
             "department_handler",

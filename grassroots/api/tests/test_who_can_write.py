@@ -49,7 +49,7 @@ WRITERS: dict[str, tuple[Any, ...]] = {
         lambda w: f"/api/party-orgs/{w.branch.code}/",
         {"name": "桂苑社区第一党支部"},
         {"community_worker", "street_staff", "district_admin"},
-        set(),
+        {"grid_manager_x", "grid_manager_y"},
     ),
     "end a post": (
         "post",
@@ -91,7 +91,7 @@ WRITERS: dict[str, tuple[Any, ...]] = {
         lambda w: f"/api/facilities/{w.facility.uid}/",
         {"opening_hours": "9:00-17:00"},
         EDIT_C,
-        {"resident_a", "resident_b", "department_handler"},
+        {"resident_a", "resident_b", "department_handler", "grid_manager_x", "grid_manager_y"},
     ),
     "reveal a resident's phone": (
         "post",
@@ -157,7 +157,7 @@ CREATORS: dict[str, tuple[Any, ...]] = {
         "/api/party-orgs/",
         lambda w: {"kind": "group", "name": "第一党小组", "parent": w.branch.code, "serves": w.grid_x.code},
         {"community_worker", "street_staff", "district_admin"},
-        set(),
+        {"grid_manager_x"},
     ),
     "post": (
         "/api/posts/",
@@ -186,7 +186,7 @@ CREATORS: dict[str, tuple[Any, ...]] = {
         "/api/party-members/",
         lambda w: {"party_org": w.branch.code, "name": "刘洋", "gender": "female", "birth_year": 1988},
         EDIT_C,
-        set(),
+        {"grid_manager_x", "grid_manager_y"},
     ),
     "organisation": (
         "/api/organizations/",

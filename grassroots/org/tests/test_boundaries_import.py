@@ -207,7 +207,11 @@ def test_a_feature_naming_no_unit_is_an_error(world):
 
 def test_a_wrong_kind_is_an_error(world):
     assert_feature_error(
-        world, square(103.0, 26.0), "says this unit is a Community, but it is a Grid", code=world.grid_x.code, kind="community"
+        world,
+        square(103.0, 26.0),
+        "says this unit is a Community, but it is a Grid",
+        code=world.grid_x.code,
+        kind="community",
     )
 
 

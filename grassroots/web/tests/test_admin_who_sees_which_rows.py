@@ -59,9 +59,9 @@ EXPECTED: dict[str, dict[str, frozenset[str] | set[str]]] = {
         "district_admin": {"organization"},
         "root": {"organization"},
     },
-    "people_facility": {
-        "grid_manager_x": set(),
-        "grid_manager_y": set(),
+    "people_facility": {  # the community's 一有七中心 serve its grids too
+        "grid_manager_x": {"facility"},
+        "grid_manager_y": {"facility"},
         "community_worker": {"facility"},
         "street_staff": {"facility"},
         "district_admin": {"facility"},
@@ -75,9 +75,9 @@ EXPECTED: dict[str, dict[str, frozenset[str] | set[str]]] = {
         "district_admin": ALL_UNITS,
         "root": ALL_UNITS,
     },
-    "org_partyorg": {
-        "grid_manager_x": set(),
-        "grid_manager_y": set(),
+    "org_partyorg": {  # grid staff work with their community's branches
+        "grid_manager_x": {"branch"},
+        "grid_manager_y": {"branch"},
         "community_worker": {"branch"},
         "street_staff": {"branch"},
         "district_admin": {"branch"},
