@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -87,11 +90,20 @@ class RevealedSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
-class RevealMixin(ScopedViewSet[Any]):
-    """``POST …/{uid}/reveal/``: the full ID number or phone, for a stated purpose, audited.
+SEALED_FILTERS = ("id_number", "phone")
 
-    Who can see the record but not edit it is refused (403); who cannot see it gets 404.
+
+class SealedDataMixin(ScopedViewSet[Any]):
+    """Endpoints of records holding sealed numbers (DOMAIN.md §8).
+
+    - ``POST …/{uid}/reveal/``: the full ID number or phone, for a stated purpose, audited. Who can
+      see the record but not edit it is refused (403); who cannot see it gets 404.
+    - ``POST …/lookup/``: the list filters, taken from the request body, so that an exact lookup by
+      ID number or phone never puts the number in a URL (and so in access logs, proxies and browser
+      history). The list (``GET``) refuses those two filters with a 400 that says where they go.
     """
+
+    filterset_class: type[FilterSet]
 
     @extend_schema(request=RevealSerializer, responses=RevealedSerializer)
     @action(detail=True, methods=["post"])
@@ -105,6 +117,26 @@ class RevealMixin(ScopedViewSet[Any]):
         )
         # The answer holds personal data: no cache, proxy or browser may keep it.
         return Response({"field": field, "value": value}, headers={"Cache-Control": "no-store"})
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        in_url = [name for name in SEALED_FILTERS if name in request.query_params]
+        if in_url:
+            message = _("Personal numbers never go in a URL: send them in the body of POST %(path)slookup/.")
+            raise ValidationError({name: [message % {"path": request.path}] for name in in_url})
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"application/json": {"type": "object", "additionalProperties": {"type": "string"}}},
+        description="The list's filters in the request body; use it for exact ID number and phone lookups.",
+    )
+    @action(detail=False, methods=["post"])
+    def lookup(self, request: Request) -> Response:
+        filterset = self.filterset_class(data=request.data, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
 
 
 class PeopleViewSet(ScopedViewSet[Any]):
@@ -209,7 +241,7 @@ class ResidentUpdateSerializer(ResidentWriteSerializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class ResidentViewSet(CreateMixin[Resident], PartialUpdateMixin[Resident], RevealMixin, PeopleViewSet):
+class ResidentViewSet(CreateMixin[Resident], PartialUpdateMixin[Resident], SealedDataMixin, PeopleViewSet):
     serializer_class = ResidentSerializer
     write_serializers = {"create": ResidentWriteSerializer, "partial_update": ResidentUpdateSerializer}
     filterset_class = ResidentFilter
@@ -280,7 +312,7 @@ class PartyMemberUpdateSerializer(PartyMemberWriteSerializer):
 
 
 class PartyMemberViewSet(
-    CreateMixin[PartyMember], PartialUpdateMixin[PartyMember], RevealMixin, PeopleViewSet
+    CreateMixin[PartyMember], PartialUpdateMixin[PartyMember], SealedDataMixin, PeopleViewSet
 ):
     serializer_class = PartyMemberSerializer
     write_serializers = {"create": PartyMemberWriteSerializer, "partial_update": PartyMemberUpdateSerializer}
@@ -354,7 +386,7 @@ class OrganizationCreateSerializer(OrganizationUpdateSerializer):
 
 
 class OrganizationViewSet(
-    CreateMixin[Organization], PartialUpdateMixin[Organization], RevealMixin, PeopleViewSet
+    CreateMixin[Organization], PartialUpdateMixin[Organization], SealedDataMixin, PeopleViewSet
 ):
     """In-area organisations (驻区单位), social organisations, shops; ``reveal`` shows the contact phone."""
 

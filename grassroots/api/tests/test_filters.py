@@ -80,22 +80,36 @@ def test_an_id_number_or_phone_is_found_by_exact_match_in_any_written_form(clien
     client = client_for("district_admin")
     a = {str(rich_world.resident_a.uid)}
 
-    assert uids(client.get("/api/residents/", {"id_number": ID_A})) == a
-    assert uids(client.get("/api/residents/", {"id_number": f" {ID_A[:9]} {ID_A[9:]} "})) == a
-    assert uids(client.get("/api/residents/", {"phone": "+86 138-1234-5678"})) == a
-    assert uids(client.get("/api/residents/", {"phone": "13812345670"})) == set()
+    def lookup(body):
+        return uids(client.post("/api/residents/lookup/", body, format="json"))
+
+    assert lookup({"id_number": ID_A}) == a
+    assert lookup({"id_number": f" {ID_A[:9]} {ID_A[9:]} "}) == a
+    assert lookup({"phone": "+86 138-1234-5678"}) == a
+    assert lookup({"phone": "13812345670"}) == set()
+    assert lookup({"phone": "+86 138-1234-5678", "gender": "female"}) == set()  # the other filters apply too
 
 
 def test_a_lookup_does_not_reach_past_the_scope(client_for, rich_world):
-    assert uids(client_for("grid_manager_x").get("/api/residents/", {"id_number": ID_B})) == set()
+    response = client_for("grid_manager_x").post("/api/residents/lookup/", {"id_number": ID_B}, format="json")
+    assert uids(response) == set()
 
 
 @pytest.mark.parametrize(("field", "value"), [("id_number", "530113199001011231"), ("phone", "12")])
 def test_a_malformed_lookup_value_is_a_field_error(client_for, rich_world, field, value):
-    response = client_for("district_admin").get("/api/residents/", {field: value})
+    response = client_for("district_admin").post("/api/residents/lookup/", {field: value}, format="json")
 
     assert response.status_code == 400
     assert field in response.json()
+
+
+@pytest.mark.parametrize("field", ["id_number", "phone"])
+@pytest.mark.parametrize("url", ["/api/residents/", "/api/party-members/", "/api/organizations/"])
+def test_personal_numbers_are_refused_in_a_url(client_for, rich_world, url, field):
+    response = client_for("district_admin").get(url, {field: "13812345678"})
+
+    assert response.status_code == 400
+    assert "lookup/" in response.json()[field][0]
 
 
 def test_other_people_lists_filter_by_unit_and_their_own_vocabularies(client_for, rich_world):
@@ -107,7 +121,9 @@ def test_other_people_lists_filter_by_unit_and_their_own_vocabularies(client_for
         str(w.member.uid)
     }
     assert uids(client.get("/api/organizations/", {"category": "social"})) == set()
-    assert uids(client.get("/api/organizations/", {"phone": "13700001111"})) == {str(w.organization.uid)}
+    assert uids(client.post("/api/organizations/lookup/", {"phone": "13700001111"}, format="json")) == {
+        str(w.organization.uid)
+    }
     assert uids(client.get("/api/facilities/", {"kind": "party_service", "unit": w.street.code})) == {
         str(w.facility.uid)
     }

@@ -52,8 +52,8 @@ def test_masked_values_are_what_the_records_show(client_for, rich_world):
 def test_an_exact_lookup_by_id_number_or_phone_answers_without_echoing_it(client_for, rich_world):
     client = client_for("district_admin")
 
-    by_id = client.get("/api/residents/", {"id_number": PLAINTEXT[0]})
-    by_phone = client.get("/api/party-members/", {"phone": "136 0000 2222"})
+    by_id = client.post("/api/residents/lookup/", {"id_number": PLAINTEXT[0]}, format="json")
+    by_phone = client.post("/api/party-members/lookup/", {"phone": "136 0000 2222"}, format="json")
 
     assert [row["uid"] for row in by_id.json()["results"]] == [str(rich_world.resident_a.uid)]
     assert [row["uid"] for row in by_phone.json()["results"]] == [str(rich_world.member.uid)]
