@@ -1,4 +1,4 @@
-"""Shared test world: a small district and the personas of STYLE.md.
+"""Shared test world: a small district and the personas every access test runs over.
 
     district D ─ street S ─ community C ─ grid X (household HX: resident A)
                 │                      └─ grid Y (household HY: resident B)

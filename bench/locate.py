@@ -11,7 +11,7 @@ district above them for the fallback. Then it times ``Locator.locate_many`` (bat
 ``Locator.locate`` in a Python loop (single), and the brute-force baseline (``for poly in
 polygons: if poly.intersects(point)`` over unprepared copies of the same polygons, with the same
 rules: lowest id wins on a shared edge, else the smallest enclosing unit) on a subset, and checks
-that all three give the same answer for every point of the subset. Goal (issue 2): ≥ 300,000
+that all three give the same answer for every point of the subset. Goal: ≥ 300,000
 points/s batch, ≤ 20 µs per single lookup.
 """
 

@@ -1,4 +1,4 @@
-"""Audit records, read by district administrators for their subtree (DOMAIN.md §8)."""
+"""Audit records, read by district administrators for their subtree (docs/domain.md §8)."""
 
 from __future__ import annotations
 

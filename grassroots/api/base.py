@@ -1,6 +1,6 @@
 """What every endpoint shares: the acting user, scoped references, create and PATCH through actions.
 
-The API is thin (STYLE.md): input serializers check the shape of a request, the actions check
+The API is thin (docs/architecture.md): input serializers check the shape of a request, the actions check
 the rules and write, and every read starts from a ``*_visible_to(user)`` queryset. An object the
 caller cannot see is "not found" (404); one they see but may not change is refused by the action
 (403).

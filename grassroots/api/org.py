@@ -1,4 +1,4 @@
-"""Departments, party organisations and posts (DOMAIN.md §1–2)."""
+"""Departments, party organisations and posts (docs/domain.md §1–2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Households, residents, party members, organisations and facilities (DOMAIN.md §2, §8).
+"""Households, residents, party members, organisations and facilities (docs/domain.md §2, §8).
 
 ID numbers and phones go in as plaintext (write-only fields, sealed by the actions) and come out
 only masked (``*_masked``); the full value is answered by ``reveal``, which states a purpose and
@@ -94,7 +94,7 @@ SEALED_FILTERS = ("id_number", "phone")
 
 
 class SealedDataMixin(ScopedViewSet[Any]):
-    """Endpoints of records holding sealed numbers (DOMAIN.md §8).
+    """Endpoints of records holding sealed numbers (docs/domain.md §8).
 
     - ``POST …/{uid}/reveal/``: the full ID number or phone, for a stated purpose, audited. Who can
       see the record but not edit it is refused (403); who cannot see it gets 404.

@@ -1,4 +1,4 @@
-"""The unit tree: lists, tree, subtree, structure changes, boundaries, locate, base survey (DOMAIN.md §2)."""
+"""The unit tree: lists, tree, subtree, structure, boundaries, locate, base survey (docs/domain.md §2)."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    # Django's admin history is replaced by audit records (DOMAIN.md §8: every write is recorded).
+    # Django's admin history is replaced by audit records (docs/domain.md §8: every write is recorded).
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> None:  # type: ignore[override]
         audit.record(actor=signed_in(request.user), action=AuditAction.CREATE, target=obj)
 

@@ -1,5 +1,5 @@
 """The admin site and the base of every model admin: scoped reads, post-based permissions, writes
-through the actions (STYLE.md "Inside a domain app"; issue 2 item 4).
+through the actions (docs/architecture.md).
 
 Who may enter the admin
     An active superuser, or an active user for whom at least one registered ``ScopedModelAdmin``
@@ -163,7 +163,7 @@ class WriteOnlyInput(forms.TextInput):
     """A text input that never sends its value back to the browser.
 
     Used for ID numbers and phones: the plaintext travels from the form to the action once; a form
-    shown again (after an error elsewhere) asks for it again rather than echoing it (DOMAIN.md §8).
+    shown again (after an error elsewhere) asks for it again rather than echoing it (docs/domain.md §8).
     """
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:

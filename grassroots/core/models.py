@@ -38,7 +38,7 @@ class AuditAction(models.TextChoices):
 
 
 class AuditRecord(models.Model):
-    """One write, or one full view of personal data: who, when, what, from where (DOMAIN.md §8).
+    """One write, or one full view of personal data: who, when, what, from where (docs/domain.md §8).
 
     Append-only: nothing in the code updates or deletes a record. ``scope_path`` is the tree path
     of the unit the record concerns, so an administrator reads exactly the records of their

@@ -1,4 +1,4 @@
-"""Personal data at rest: encryption, keyed lookup hashes and masking (DOMAIN.md §8, PIPL).
+"""Personal data at rest: encryption, keyed lookup hashes and masking (docs/domain.md §8, PIPL).
 
 A sensitive attribute ``x`` (ID number, phone) is stored as three columns:
 

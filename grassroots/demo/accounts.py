@@ -1,4 +1,4 @@
-"""Demo sign-ins, one per role (DOMAIN.md §1), and the table ``manage.py demo`` prints.
+"""Demo sign-ins, one per role (docs/domain.md §1), and the table ``manage.py demo`` prints.
 
 Every demo account holds a real post or record in the demo district: the grid staff are the first
 grid's 一长两员, the resident is the head of a household there, the party member has a party
@@ -30,7 +30,7 @@ RESIDENT = "resident"
 @dataclass(frozen=True)
 class DemoRole:
     code: str  # a ``Role`` value, or "resident"
-    chinese: str  # the role's name in DOMAIN.md §1
+    chinese: str  # the role's name in docs/domain.md §1
 
 
 DEMO_ROLES: tuple[DemoRole, ...] = (

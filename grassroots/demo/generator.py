@@ -259,7 +259,7 @@ class _Loader:
     ) -> PartyMember | None:
         """About 5 % of adults are members (``people.party_member_chance``). A quarter of those of
         working age are in-service members of an organ branch who have registered with the
-        community where they live (双报到, DOMAIN.md §5); the others belong to a group of their
+        community where they live (双报到, docs/domain.md §5); the others belong to a group of their
         grid's branch. 3 % are probationary (joined within the year)."""
         today = self.state.today
         age = person.age(today)

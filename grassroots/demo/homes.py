@@ -66,7 +66,7 @@ def buildings(
 def courtyards(
     rng: random.Random, grid: Node, grid_unit: Unit, polygon: Any, prefix: str, *, first_number: int
 ) -> tuple[list[Unit], list[Door]]:
-    """Courtyards of a village grid (DOMAIN.md §2), numbered on across the village's grids from
+    """Courtyards of a village grid (docs/domain.md §2), numbered on across the village's grids from
     ``first_number`` (第7组), with 30–70 houses each (``12号``)."""
     sizes: list[int] = []
     while sum(sizes) < grid.households:

@@ -4,8 +4,8 @@ Surname weights are the shares (per cent) of the most common surnames in the 202
 registration statistics of the Ministry of Public Security (rounded; the top 100 cover about
 85 % of the population, which is what the demo draws from). Given-name characters are the common
 ones of three generations (born before 1960, 1960–1989, 1990 on), so that a grandmother is a
-秀英 and her granddaughter a 梓涵. Place names mix those of the seeds (碧谷, 铜都, 集义, 桥北,
-桂苑: Dongchuan, seed 000) with common Chinese place-name words.
+秀英 and her granddaughter a 梓涵. Place names mix those of Dongchuan (碧谷, 铜都, 集义, 桥北,
+桂苑) with common Chinese place-name words.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ ESTATE_SUFFIXES = ("小区", "花园", "苑", "家园", "新村", "佳园", "公
 VILLAGE_PREFIXES = ("大", "小", "上", "下", "中", "老", "新", "")
 VILLAGE_SUFFIXES = ("村", "营村", "坝村", "箐村", "坪村", "沟村", "塘村", "田村")
 
-# District departments (职能部门, DOMAIN.md §2): (name with {d} for the district, short name, code).
+# District departments (职能部门, docs/domain.md §2): (name with {d} for the district, short name, code).
 # Weidu routes 38; a dozen or so is what every district has.
 DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     ("{d}民政局", "民政", "MZ"),

@@ -4,11 +4,11 @@ Everything here is pure (a seeded ``random.Random`` in, values out), so the same
 same people. Figures and where they come from:
 
 - household sizes: 2020 census shares (mean 2.62 nationally; the demo's mix gives ≈ 2.5 per
-  household, the figure of the issue: 25,000 households, ~62,000 residents);
+  household: 25,000 households, ~62,000 residents);
 - ages: built from household types (young singles, couples with children, three generations,
   elderly couples, elderly living alone), tuned so that 60-year-olds and older are ≈ 25 % of
-  residents — the seeds report urban communities where the elderly exceed 30 % (seed 000,
-  Dongchuan) against 18.7 % nationally (2020 census);
+  residents — Dongchuan reports urban communities where the elderly exceed 30 %, against
+  18.7 % nationally (2020 census);
 - care tags: registered disability ≈ 2.7 % of the population (China Disabled Persons'
   Federation), minimum living allowance ≈ 2 % of urban and 6 % of rural households (Ministry of
   Civil Affairs orders of magnitude), elderly living alone = single-person households aged 60+;
@@ -271,7 +271,7 @@ class IdNumbers:
 
 
 def party_member_chance(age: int, gender: str) -> float:
-    """Chance that an adult is a party member: ≈ 5 % of adults overall (the issue's 4–6 %), more
+    """Chance that an adult is a party member: ≈ 5 % of adults overall (4–6 %), more
     among older people and men (about 70 % of members are men; Organisation Department 2022)."""
     if age < 18:
         return 0.0

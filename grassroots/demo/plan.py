@@ -1,9 +1,9 @@
 """The shape of the demo: sizes, the unit tree with names, codes and boundaries (no database).
 
-``DISTRICT`` is the district of issue 2 item 6, modelled on the seeds: 3 streets/towns,
+``DISTRICT`` is the demo district, modelled on the local reports (docs/domain.md): 3 streets/towns,
 12 communities (two of them villages with courtyards), 100 grids of 200–300 households
-(DOMAIN.md §2: a grid covers 200–300 households), ≈25,000 households. ``CITY`` is the benchmark
-city: 10 districts × 500 grids = 5,000 grids (Jincheng has 4,609, DOMAIN.md §2) and 1.5 million
+(docs/domain.md §2: a grid covers 200–300 households), ≈25,000 households. ``CITY`` is the benchmark
+city: 10 districts × 500 grids = 5,000 grids (Jincheng has 4,609, docs/domain.md §2) and 1.5 million
 households (300 per grid on average).
 """
 

@@ -5,7 +5,7 @@ households, households before buildings, posts before units, children before par
 tree level first) — with plain ``DELETE … WHERE district_id IN (…)`` statements instead of
 Django's collector, which would load millions of rows into memory at city scale. Users go last
 through the ORM, which clears the references other tables keep to them (audit records keep their
-rows with the actor emptied). Audit records themselves are never deleted (DOMAIN.md §8); the reset
+rows with the actor emptied). Audit records themselves are never deleted (docs/domain.md §8); the reset
 adds one, with the number of rows deleted per table.
 
 A row outside the demo that points into it (say, a case filed by hand against a demo grid) makes

@@ -18,7 +18,7 @@ from grassroots.org.models import Department, PartyOrg, Post, Unit
 from grassroots.people.choices import FacilityKind, OrganizationCategory
 from grassroots.people.models import Facility, Organization
 
-# 一有七中心 (DOMAIN.md §2): the names the centres usually go by.
+# 一有七中心 (docs/domain.md §2): the names the centres usually go by.
 FACILITY_NAMES = {
     FacilityKind.PARTY_SERVICE: "党群服务中心",
     FacilityKind.CONVENIENCE: "便民服务中心",
@@ -77,7 +77,7 @@ def write_departments(state: LoadState, plan: Node, district: Unit) -> list[Depa
 def write_party_orgs(
     state: LoadState, plan: Node, district: Unit, departments: list[Department]
 ) -> PartyOrgs:
-    """党工委 per street → 大党委 per community → 支部 per grid → 2–5 党小组 (DOMAIN.md §2; Dongchuan:
+    """党工委 per street → 大党委 per community → 支部 per grid → 2–5 党小组 (docs/domain.md §2; Dongchuan:
     3 community committees, 28 building branches, 118 floor groups), and the organs' committee
     (机关工委) with a branch per department, where in-service members belong."""
     rng = state.rng("party", plan.code)
@@ -190,7 +190,7 @@ def plan_staff(
     *,
     first: bool,
 ) -> list[Staff]:
-    """Every post the district needs (DOMAIN.md §1–2): each grid's 一长两员 with one primary owner
+    """Every post the district needs (docs/domain.md §1–2): each grid's 一长两员 with one primary owner
     (the grid leader in four grids of five, else the grid manager); a community police officer
     across each community's grids; a sunk cadre in about one grid of three and a courier
     micro-grid worker in one of four; 5–7 community workers per community, 5–7 street staff per
@@ -272,7 +272,7 @@ def write_staff(state: LoadState, staff: list[Staff]) -> None:
 
 
 def write_places_of_service(state: LoadState, plan: Node, district: Unit, rng: random.Random) -> None:
-    """Each community's 一有七中心 (all eight standard facilities, DOMAIN.md §2), 2–4 in-area
+    """Each community's 一有七中心 (all eight standard facilities, docs/domain.md §2), 2–4 in-area
     organisations (three in four registered with the community, 单位双报到), 2–4 social
     organisations, and 2–6 shops per grid, each placed inside its unit."""
     facilities: list[Facility] = []

@@ -1,4 +1,4 @@
-"""Who sees and changes which part of the tree (DOMAIN.md §1).
+"""Who sees and changes which part of the tree (docs/domain.md §1).
 
 A user sees the union of the subtrees of their posts; there is no other path to data. Every
 ``*_visible_to`` function in the project is built from ``scope_paths`` here.
@@ -141,7 +141,7 @@ def highest_level(user: AnyUser) -> int | None:
 
 
 def audit_records_visible_to(user: AnyUser) -> QuerySet[AuditRecord]:
-    """Audit records of the subtrees where the user is a district administrator (DOMAIN.md §8)."""
+    """Audit records of the subtrees where the user is a district administrator (docs/domain.md §8)."""
     if is_superuser(user):
         return AuditRecord.objects.all()
     return AuditRecord.objects.filter(subtree_q("scope_path", scope_paths(user, {Role.DISTRICT_ADMIN})))
@@ -149,7 +149,7 @@ def audit_records_visible_to(user: AnyUser) -> QuerySet[AuditRecord]:
 
 def departments_visible_to(user: AnyUser) -> QuerySet[Department]:
     """Departments of the districts the user works in: they sit beside the tree and take work from
-    anywhere in their district (DOMAIN.md §2), so every post in a district sees them all."""
+    anywhere in their district (docs/domain.md §2), so every post in a district sees them all."""
     if is_superuser(user):
         return Department.objects.all()
     posts = active_posts(user)

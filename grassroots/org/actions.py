@@ -122,7 +122,7 @@ def create_unit(
     boundary: dict[str, Any] | None = None,
     sort_order: int = 0,
 ) -> Unit:
-    """Add a unit under ``parent`` (DOMAIN.md §2). Roots (city, district) need a superuser."""
+    """Add a unit under ``parent`` (docs/domain.md §2). Roots (city, district) need a superuser."""
     if parent is None:
         _require(access.is_superuser(actor), _("Only a system administrator can create a top-level unit."))
     else:

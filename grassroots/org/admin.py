@@ -526,7 +526,7 @@ class PostAdmin(ScopedModelAdmin[Post]):
 
 @admin.register(AuditRecord)
 class ScopedAuditRecordAdmin(AuditRecordAdmin):
-    """Audit records of the subtrees where the user is a district administrator (DOMAIN.md §8)."""
+    """Audit records of the subtrees where the user is a district administrator (docs/domain.md §8)."""
 
     def visible(self, user: User) -> QuerySet[AuditRecord]:
         return access.audit_records_visible_to(user)

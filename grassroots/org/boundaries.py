@@ -1,4 +1,4 @@
-"""Unit boundaries in and out as a GeoJSON FeatureCollection (issue 2, DOMAIN.md §2).
+"""Unit boundaries in and out as a GeoJSON FeatureCollection (docs/domain.md §2).
 
 Export: one Feature per unit with a boundary, properties ``code``, ``name``, ``kind`` and
 ``parent_code`` only (boundaries are not personal data; nothing else leaves).

@@ -1,4 +1,4 @@
-"""Vocabulary of the organisation: unit kinds, roles, party organisation kinds (DOMAIN.md §1–2)."""
+"""Vocabulary of the organisation: unit kinds, roles, party organisation kinds (docs/domain.md §1–2)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class UnitKind(models.TextChoices):
     BUILDING = "building", _("Building")
 
 
-# Which kinds may hang under which (DOMAIN.md §2). Courtyards (院坝/组) belong to villages: they
+# Which kinds may hang under which (docs/domain.md §2). Courtyards (院坝/组) belong to villages: they
 # sit under a village's grids so that every household still lies in exactly one grid.
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
     UnitKind.CITY: frozenset({UnitKind.DISTRICT}),
@@ -50,7 +50,7 @@ PLACE_KINDS = frozenset({UnitKind.BUILDING, UnitKind.COURTYARD})
 
 
 class Role(models.TextChoices):
-    """A user's role at a unit (DOMAIN.md §1). Residents are linked through their resident record."""
+    """A user's role at a unit (docs/domain.md §1). Residents are linked through their resident record."""
 
     GRID_MANAGER = "grid_manager", _("Grid manager")
     GRID_LEADER = "grid_leader", _("Grid leader")
@@ -68,7 +68,7 @@ class Role(models.TextChoices):
 
 # 一长两员: the three posts every grid has; exactly one of them is the grid's primary owner.
 GRID_CORE_ROLES = frozenset({Role.GRID_LEADER, Role.PARTY_GUIDE, Role.GRID_MANAGER})
-# Others attached to a grid (DOMAIN.md §2).
+# Others attached to a grid (docs/domain.md §2).
 GRID_ATTACHED_ROLES = frozenset({Role.POLICE_OFFICER, Role.SUNK_CADRE, Role.MICRO_GRID_WORKER})
 GRID_ROLES = GRID_CORE_ROLES | GRID_ATTACHED_ROLES
 # Where each role's post may be held.
@@ -105,7 +105,7 @@ STRUCTURE_ADMIN_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role
 
 
 class PartyOrgKind(models.TextChoices):
-    """党工委 → 大党委 → 支部 → 党小组 (DOMAIN.md §2), with the usual intermediate general branch."""
+    """党工委 → 大党委 → 支部 → 党小组 (docs/domain.md §2), with the usual intermediate general branch."""
 
     WORKING_COMMITTEE = "working_committee", _("Party working committee")
     COMMUNITY_COMMITTEE = "community_committee", _("Joint community party committee")

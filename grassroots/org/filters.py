@@ -1,8 +1,8 @@
-"""Filters over the organisation and the audit trail, one definition for pages and the API (STYLE.md).
+"""Filters over the organisation and the audit trail: one definition for pages and the API.
 
 Every filter here narrows a queryset that is already scoped (``org.access.*_visible_to``); none of
 them widens it. A unit code that is unknown, or outside the caller's scope, matches nothing, so a
-filter never tells "does not exist" apart from "not yours" (DOMAIN.md §1).
+filter never tells "does not exist" apart from "not yours" (docs/domain.md §1).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class PostFilter(filters.FilterSet):
 
 
 class AuditRecordFilter(filters.FilterSet):
-    """Audit records by who, what and when (DOMAIN.md §8); the date range includes both ends."""
+    """Audit records by who, what and when (docs/domain.md §8); the date range includes both ends."""
 
     actor = filters.UUIDFilter(label=_("Actor (public id)"), field_name="actor__uid")
     action = filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices)

@@ -1,4 +1,4 @@
-"""Boundaries and ``locate``: which grid is this point in? (DOMAIN.md §2)
+"""Boundaries and ``locate``: which grid is this point in? (docs/domain.md §2)
 
 Boundaries are GeoJSON Polygon/MultiPolygon geometries in lng/lat (WGS 84 / CGCS 2000, the
 datum of 天地图). The rules of a lookup:
@@ -8,7 +8,7 @@ datum of 天地图). The rules of a lookup:
   badly drawn grids) goes to the grid with the lowest id, so the answer never depends on index order.
 - A point in no grid falls back to the smallest enclosing unit above the grid level (community,
   street, district …) that has a boundary, flagged ``is_grid=False``: a community's fallback queue,
-  "nothing is ever orphaned" (DOMAIN.md §2). With no such unit the answer is ``None``.
+  "nothing is ever orphaned" (docs/domain.md §2). With no such unit the answer is ``None``.
 - Only active units take part; buildings and courtyards are places, not queues, so they never answer.
 
 ``Locator`` holds shapely STRtrees over prepared polygons (the exact test) and, for grids, a raster
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
-# Units a point may fall back to: the administrative levels above the grid (DOMAIN.md §2).
+# Units a point may fall back to: the administrative levels above the grid (docs/domain.md §2).
 FALLBACK_KINDS = frozenset(kind for kind, level in LEVEL.items() if level < LEVEL[UnitKind.GRID])
 
 

@@ -1,4 +1,4 @@
-"""The organisation: the unit tree, departments, the party organisation tree and posts (DOMAIN.md §1–2)."""
+"""The organisation: unit tree, departments, party organisation tree and posts (docs/domain.md §1–2)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from grassroots.org.choices import GRID_CORE_ROLES, PartyOrgKind, Role, UnitKind
 class Unit(PathNode):
     """A node of the administrative tree: city → district → street/town → community/village → grid → building.
 
-    Rules (DOMAIN.md §2): names are unique among siblings (database constraint); which kind may hang
+    Rules (docs/domain.md §2): names are unique among siblings (database constraint); which kind may hang
     under which is ``choices.ALLOWED_CHILDREN`` (checked by ``actions``); ``district`` points at the
     district the unit lies in (itself for a district, empty for a city), so that large tables and
     queries can be keyed by district. ``code`` is the public identifier used in URLs, exports and
@@ -96,7 +96,7 @@ class BoundaryRevision(models.Model):
 
 
 class Department(models.Model):
-    """A district department (职能部门: 民政, 城管, 住建 …) beside the unit tree (DOMAIN.md §2)."""
+    """A district department (职能部门: 民政, 城管, 住建 …) beside the unit tree (docs/domain.md §2)."""
 
     district = models.ForeignKey(
         Unit, verbose_name=_("district"), on_delete=models.PROTECT, related_name="departments"
@@ -167,7 +167,7 @@ class PostQuerySet(models.QuerySet["Post"]):
 
 
 class Post(models.Model):
-    """A user's role at a unit, or at a department for department handlers (DOMAIN.md §1).
+    """A user's role at a unit, or at a department for department handlers (docs/domain.md §1).
 
     Database rules: a department handler's post names a department and every other post a unit;
     a grid has at most one active primary owner, and the primary is one of its 一长两员; a grid has

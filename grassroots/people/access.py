@@ -2,7 +2,7 @@
 
 Staff see the union of their posts' subtrees (``org.access.scope_paths``); residents see their
 own household; department handlers see no personal records until cases are routed to them
-(DOMAIN.md §1). Everything else is "not found".
+(docs/domain.md §1). Everything else is "not found".
 """
 
 from __future__ import annotations

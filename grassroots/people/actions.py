@@ -406,7 +406,7 @@ def _unit_of(obj: PiiHolder) -> Unit:
 
 
 def reveal_personal_data(*, actor: User, obj: PiiHolder, attribute: str, purpose: str) -> str:
-    """The full ID number or phone, for a stated purpose, with an audit record (DOMAIN.md §8).
+    """The full ID number or phone, for a stated purpose, with an audit record (docs/domain.md §8).
 
     Only people who may edit the record may see it in full; everyone else sees the masked form.
     """
@@ -518,7 +518,7 @@ def register_party_member(
 def register_with_community(
     *, actor: User, member: PartyMember, community: Unit, registered_on: dt.date | None = None
 ) -> PartyMember:
-    """双报到: an (in-service) party member reports to the community where they live (DOMAIN.md §5)."""
+    """双报到: an (in-service) party member reports to the community where they live (docs/domain.md §5)."""
     if community.kind not in (UnitKind.COMMUNITY, UnitKind.VILLAGE):
         raise ValidationError({"community": [_("Members register with a community or village.")]})
     own = member.user_id is not None and member.user_id == actor.pk

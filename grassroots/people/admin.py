@@ -4,7 +4,7 @@ Reads start from ``people.access.*_visible_to``; a record may be changed by whoe
 ``org.access.can_edit_people_in`` its unit; every save calls ``people.actions`` (see
 ``grassroots.core.admin_site``). ID numbers and phones are shown masked; the forms take a new
 value in a write-only field, and a "full view" asks for a purpose and calls
-``people.actions.reveal_personal_data``, which writes the audit record (DOMAIN.md §8).
+``people.actions.reveal_personal_data``, which writes the audit record (docs/domain.md §8).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ class PeopleAdmin(ScopedModelAdmin[Any]):
 
     def reveal_view(self, request: HttpRequest, object_id: str, attribute: str) -> HttpResponse:
         """Full view of one ID number or phone: asks for the purpose, shows the value once, and
-        leaves an audit record (``people.actions.reveal_personal_data``, DOMAIN.md §8)."""
+        leaves an audit record (``people.actions.reveal_personal_data``, docs/domain.md §8)."""
         if attribute not in self.revealable:
             raise Http404
         obj = self.get_object(request, unquote(object_id))
@@ -423,7 +423,7 @@ class PartyMemberForm(ActionForm):
 
 @admin.register(PartyMember)
 class PartyMemberAdmin(PeopleAdmin):
-    """Party members in their branches, with 双报到 registration (DOMAIN.md §5)."""
+    """Party members in their branches, with 双报到 registration (docs/domain.md §5)."""
 
     form = PartyMemberForm
     list_display = (

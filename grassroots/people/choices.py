@@ -1,4 +1,4 @@
-"""Vocabulary of the base survey (摸清底数, DOMAIN.md §2)."""
+"""Vocabulary of the base survey (摸清底数, docs/domain.md §2)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""Filters over people data, one definition for pages and the API (STYLE.md).
+"""Filters over people data, one definition for pages and the API (docs/architecture.md).
 
 They narrow querysets that ``people.access.*_visible_to`` has already scoped. ID numbers and
 phones are found by exact match only, through their keyed hash (``core.pii.blind_index``): the
 value given is normalised like a stored one, hashed and compared with the ``*_hash`` column, so
-no plaintext is compared, stored or returned (DOMAIN.md §8).
+no plaintext is compared, stored or returned (docs/domain.md §8).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""People and places of the base survey (摸清底数, DOMAIN.md §2, §8).
+"""People and places of the base survey (摸清底数, docs/domain.md §2, §8).
 
 Every table here is large at city scale, so each row carries its ``district`` (the key a
 distributed database would shard on) besides the unit it belongs to. Rows are found by their
@@ -148,7 +148,7 @@ class CareTag(models.Model):
 
 class PartyMember(DistrictRecord, SealedIdNumber, SealedPhone):
     """A party member: their branch (组织关系), and for in-service members the community where they
-    live and have reported (双报到, DOMAIN.md §5). ``unit`` is where the member is counted: the
+    live and have reported (双报到, docs/domain.md §5). ``unit`` is where the member is counted: the
     unit their branch serves, else their registered community."""
 
     unit = models.ForeignKey(
@@ -261,7 +261,7 @@ class Organization(DistrictRecord, SealedPhone):
 
 
 class Facility(DistrictRecord):
-    """A service facility with a location: the community's 一有七中心 and others (DOMAIN.md §2)."""
+    """A service facility with a location: the community's 一有七中心 and others (docs/domain.md §2)."""
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="facilities"

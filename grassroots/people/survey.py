@@ -1,4 +1,4 @@
-"""Base survey (摸清底数): the statistics table of a unit and its subtree, rolled up the tree (DOMAIN.md §2).
+"""Base survey (摸清底数): a unit's statistics table, rolled up its subtree (docs/domain.md §2).
 
 Counts are taken once per table with a GROUP BY on the unit each row belongs to (grid for
 households and residents, the unit for organisations, facilities and party members, the parent

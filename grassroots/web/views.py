@@ -1,6 +1,6 @@
 """The first pages: sign-in, home (by role) and the base survey with its Excel export.
 
-Views are thin (STYLE.md): they read through the scoping functions (``org.access``,
+Views are thin (docs/architecture.md): they read through the scoping functions (``org.access``,
 ``people.access``) and the survey module, and render. A unit the user may not read people data
 of is "not found" (404), like a unit that does not exist.
 """
@@ -51,7 +51,7 @@ def _account(request: HttpRequest) -> User:
 
 
 def default_survey_unit(user: User) -> Unit | None:
-    """The unit of the user's highest post that opens people data (DOMAIN.md §1); for a system
+    """The unit of the user's highest post that opens people data (docs/domain.md §1); for a system
     administrator without posts, the first top-level unit."""
     posts = [p for p in access.active_posts(user) if p.unit is not None and p.role in TREE_SCOPE_ROLES]
     if posts:
@@ -144,7 +144,7 @@ def _percent(value: float | None) -> str:
 @login_required
 @require_GET
 def survey_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    """The statistics table (基本情况统计表) of a unit and its children (DOMAIN.md §2)."""
+    """The statistics table (基本情况统计表) of a unit and its children (docs/domain.md §2)."""
     user = _account(request)
     unit = _survey_unit(user, code)
     if request.GET.get("format") == "xlsx":

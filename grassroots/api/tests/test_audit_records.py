@@ -1,4 +1,4 @@
-"""Audit records are read by district administrators (their subtree) and superusers only (DOMAIN.md §8)."""
+"""Audit records are read by district administrators (their subtree) and superusers (docs/domain.md §8)."""
 
 import datetime as dt
 

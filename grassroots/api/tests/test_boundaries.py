@@ -1,4 +1,4 @@
-"""Boundaries through the API: GeoJSON in and out, clear reasons for bad geometry (DOMAIN.md §2)."""
+"""Boundaries through the API: GeoJSON in and out, clear reasons for bad geometry (docs/domain.md §2)."""
 
 import json
 

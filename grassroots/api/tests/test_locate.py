@@ -1,5 +1,5 @@
 """Locate through the API: the grid, else the enclosing unit, else null — and only units the caller
-may see; the batch answer is aligned with the points sent (DOMAIN.md §2)."""
+may see; the batch answer is aligned with the points sent (docs/domain.md §2)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""No API answer carries a plaintext ID number or phone, only the masked forms (DOMAIN.md §8).
+"""No API answer carries a plaintext ID number or phone, only the masked forms (docs/domain.md §8).
 The one exception is ``reveal`` (see test_reveal.py)."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Posts through the API: assigning, ending and handing over a grid's primary owner (DOMAIN.md §2)."""
+"""Posts through the API: assigning, ending and handing over a grid's primary owner (docs/domain.md §2)."""
 
 from conftest import make_user
 from grassroots.org.models import Post

@@ -1,4 +1,4 @@
-"""The full view of an ID number or phone: a stated purpose, one audit record, no caching (DOMAIN.md §8)."""
+"""Full view of an ID number or phone: a stated purpose, one audit record, no caching (docs/domain.md §8)."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """Who can read each endpoint: an object is listed and retrievable for exactly the personas whose
-posts cover it, and "not found" (404, absent from the list) for everyone else (DOMAIN.md §1)."""
+posts cover it, and "not found" (404, absent from the list) for everyone else (docs/domain.md §1)."""
 
 from typing import Any
 

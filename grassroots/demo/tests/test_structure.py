@@ -1,4 +1,4 @@
-"""The demo district has the structure DOMAIN.md §2 describes."""
+"""The demo district has the structure docs/domain.md §2 describes."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_the_load_leaves_exactly_one_audit_record(tiny):
     assert record.changes["rows"]["households"] == Household.objects.count()
 
 
-def test_the_default_sizes_match_the_issue():
+def test_the_default_sizes_are_the_documented_ones():
     district = plan.DISTRICT
     assert (district.streets, district.communities, district.grids) == (3, 12, 100)
     assert district.households == (200, 300)

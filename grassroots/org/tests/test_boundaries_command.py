@@ -1,4 +1,4 @@
-"""manage.py boundaries export/import: acts as a named user, audited, all or nothing (issue 2)."""
+"""manage.py boundaries export/import: acts as a named user, audited, all or nothing."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Exporting boundaries as GeoJSON, and the export → import round trip (issue 2)."""
+"""Exporting boundaries as GeoJSON, and the export → import round trip."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Importing boundaries from GeoJSON: all or nothing, with an error per feature (issue 2)."""
+"""Importing boundaries from GeoJSON: all or nothing, with an error per feature."""
 
 import json
 

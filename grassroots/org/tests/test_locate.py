@@ -1,4 +1,4 @@
-"""locate(lat, lng): the grid at a point, the fallback unit, the batch form, and rebuilds (DOMAIN.md §2).
+"""locate(lat, lng): the grid at a point, the fallback unit, the batch form, and rebuilds (docs/domain.md §2).
 
 Grids X, Y, Z, W of the ``world`` fixture are 0.01° squares side by side at lat 26.00–26.01,
 lng 103.00–103.04, created in that order (so X has the lowest id).
