@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["Conflict", "NotAllowed", "PermissionDenied", "ValidationError"]
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+__all__ = ["Conflict", "NotAllowed", "PermissionDenied", "ValidationError", "only_fields"]
 
 
 class Conflict(Exception):
@@ -18,3 +22,10 @@ class Conflict(Exception):
 
 class NotAllowed(PermissionDenied):
     """The actor may not do this act here."""
+
+
+def only_fields(fields: dict[str, Any], allowed: Iterable[str]) -> None:
+    """An update action changes only the fields it names; any other is a field error, not ignored."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.core import audit
-from grassroots.core.errors import NotAllowed, ValidationError
+from grassroots.core.errors import NotAllowed, ValidationError, only_fields
 from grassroots.core.models import AuditAction, User
 from grassroots.org import access, geo
 from grassroots.org.choices import (
@@ -175,9 +175,7 @@ def update_unit(*, actor: User, unit: Unit, **fields: Any) -> Unit:
     """Change a unit's name, code, address, position, order or active flag (not its place: ``move_unit``)."""
     _require(access.can_administer(actor, unit), _("You cannot change this unit."))
     allowed = {"name", "code", "address", "lat", "lng", "sort_order", "is_active"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
+    only_fields(fields, allowed)
     before = audit.snapshot(unit, UNIT_FIELDS)
     errors = _check_unit_fields(
         kind=unit.kind,
@@ -536,10 +534,7 @@ def update_department(*, actor: User, department: Department, **fields: Any) -> 
         access.can_manage_departments(actor, department.district), _("You cannot manage this department.")
     )
     allowed = {"name", "short_name", "code", "is_active"}
-    if set(fields) - allowed:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in set(fields) - allowed}
-        )
+    only_fields(fields, allowed)
     before = audit.snapshot(department, allowed)
     errors: dict[str, list[str]] = {}
     name = str(fields.get("name", department.name)).strip()
@@ -575,10 +570,7 @@ def update_party_org(*, actor: User, org: PartyOrg, **fields: Any) -> PartyOrg:
     place = org.serves or org.district
     _require(access.can_add_under(actor, place), _("You cannot manage this party organisation."))
     allowed = {"name", "serves", "is_active"}
-    if set(fields) - allowed:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in set(fields) - allowed}
-        )
+    only_fields(fields, allowed)
     before = audit.snapshot(org, allowed)
     errors: dict[str, list[str]] = {}
     name = str(fields.get("name", org.name)).strip()

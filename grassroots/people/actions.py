@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.core import audit, pii
-from grassroots.core.errors import NotAllowed, ValidationError
+from grassroots.core.errors import NotAllowed, ValidationError, only_fields
 from grassroots.core.models import AuditAction, User
 from grassroots.core.validators import normalize_phone, parse_id_number
 from grassroots.org import access as org_access
@@ -213,10 +213,7 @@ def update_household(*, actor: User, household: Household, **fields: Any) -> Hou
     """Change a household's address or move it to another grid/building; its members follow."""
     _require_edit(actor, household.grid)
     allowed = {"grid", "building", "door", "address", "is_active"}
-    if set(fields) - allowed:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in set(fields) - allowed}
-        )
+    only_fields(fields, allowed)
     before = audit.snapshot(household, HOUSEHOLD_FIELDS)
     grid = fields.get("grid", household.grid)
     building = fields.get("building", household.building if "grid" not in fields else None)
@@ -337,10 +334,7 @@ def update_resident(*, actor: User, resident: Resident, **fields: Any) -> Reside
     """Change a resident's details, tags or household. Only the fields given change."""
     _require_edit(actor, resident.grid)
     allowed = {*RESIDENT_FIELDS, "id_number", "phone", "tags"} - {"user"}
-    if set(fields) - allowed:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in set(fields) - allowed}
-        )
+    only_fields(fields, allowed)
     before = _resident_snapshot(resident)
     household: Household = fields.get("household", resident.household)
     if household.pk != resident.household_id:
@@ -556,10 +550,7 @@ def update_party_member(*, actor: User, member: PartyMember, **fields: Any) -> P
         "id_number",
         "phone",
     }
-    if set(fields) - allowed:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in set(fields) - allowed}
-        )
+    only_fields(fields, allowed)
     before = {
         **audit.snapshot(member, PARTY_FIELDS),
         "id_number": member.id_number_hash,
@@ -722,10 +713,7 @@ def update_organization(*, actor: User, organization: Organization, **fields: An
         "party_org",
         "is_active",
     }
-    if set(fields) - allowed:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in set(fields) - allowed}
-        )
+    only_fields(fields, allowed)
     before = {**audit.snapshot(organization, ORG_FIELDS), "phone": organization.phone_hash}
     errors = _Errors()
     name = str(fields.get("name", organization.name)).strip()
@@ -833,10 +821,7 @@ def register_facility(
 def update_facility(*, actor: User, facility: Facility, **fields: Any) -> Facility:
     _require_edit(actor, facility.unit)
     allowed = {"kind", "name", "address", "lat", "lng", "service_phone", "opening_hours", "is_active"}
-    if set(fields) - allowed:
-        raise ValidationError(
-            {name: [_("This field cannot be changed here.")] for name in set(fields) - allowed}
-        )
+    only_fields(fields, allowed)
     before = audit.snapshot(facility, FACILITY_FIELDS)
     errors = _Errors()
     if fields.get("kind", facility.kind) not in FacilityKind.values:
