@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "grassroots.core",
     "grassroots.org",
     "grassroots.people",
+    "grassroots.notify",
+    "grassroots.cases",
     "grassroots.api",
     "grassroots.web",
     "grassroots.demo",
@@ -190,6 +192,10 @@ if not DEBUG:
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 
 EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Outbound notification channels (dotted paths); SMS or WeChat adapters are added here.
+NOTIFY_CHANNELS = env.string_list("NOTIFY_CHANNELS", ["grassroots.notify.channels.EmailChannel"])
+# The site's public address, for links in outbound messages.
+SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "grassroots@localhost")
 
 # --- API ------------------------------------------------------------------------------------------
@@ -237,6 +243,9 @@ SPECTACULAR_SETTINGS = {
 # Age from which a resident counts as elderly in the base survey (the national standard is 60).
 ELDERLY_AGE = env.integer("ELDERLY_AGE", 60, minimum=50, maximum=80)
 MAP_TILE_URL = env.string("MAP_TILE_URL", "")
+# Photos attached to cases: the largest accepted file, and how many a case may have.
+ATTACHMENT_MAX_BYTES = env.integer("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=100_000)
+ATTACHMENTS_PER_CASE = env.integer("ATTACHMENTS_PER_CASE", 9, minimum=1)
 
 LOGGING = {
     "version": 1,

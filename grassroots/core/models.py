@@ -102,3 +102,31 @@ class SealedPhone(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DayKind(models.TextChoices):
+    OFF = "off", _("Day off")  # 法定节假日 / 休息日
+    WORKDAY = "workday", _("Make-up working day")  # 调休上班
+
+
+class Holiday(models.Model):
+    """One entry of the holiday calendar: a weekday off, or a weekend day worked (调休上班).
+
+    Weekdays are working days and weekends are not unless an entry says otherwise; deadlines in
+    working days are computed from this table (docs/domain.md §3.3), which is data, never code.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday calendar entry")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=DayKind.values), name="holiday_kind_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()

@@ -1,0 +1,148 @@
+"""Who sees and who may act on which case (docs/domain.md §1, §3).
+
+Reading: grid staff see their grid's cases, community and street staff their subtree, district
+administrators their district; a department sees the cases routed or copied to it; residents see
+their own cases (and, through ``public_cases_for``, their community's public matters without any
+personal data); everyone sees the cases they entered or are assigned.
+
+Acting: triage, routing and closing belong to the community, street and district staff above the
+case; handling belongs to the case's assignee and the staff of its responsible unit or department
+only ("a handler can act only on cases assigned to them or their unit"); verification to someone
+above the case who did not resolve it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from grassroots.cases.choices import Level, State, TriageClass
+from grassroots.cases.models import Case, CaseDepartment
+from grassroots.core.tree import SEGMENT, subtree_q
+from grassroots.org.access import AnyUser, active_posts, is_superuser, scope_paths
+from grassroots.org.choices import Role
+from grassroots.org.models import Unit
+from grassroots.people.access import own_resident
+
+# Who triages, routes, rejects, merges and closes the cases under their unit (三事分流 is done by
+# the residents' committee and above).
+TRIAGE_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_ADMIN})
+# Who handles a case held at a level, at the responsible unit.
+HANDLER_ROLES: dict[str, frozenset[str]] = {
+    Level.GRID: frozenset({Role.GRID_MANAGER, Role.GRID_LEADER}),
+    Level.COMMUNITY: frozenset({Role.COMMUNITY_STAFF}),
+    Level.STREET: frozenset({Role.STREET_STAFF}),
+}
+# Who verifies: the triage roles, and a grid leader for what their grid solved.
+VERIFIER_ROLES = TRIAGE_ROLES | {Role.GRID_LEADER}
+# Levels above each level, for approving extensions and closing unsolved.
+LEVEL_RANK: dict[str, int] = {Level.GRID: 0, Level.COMMUNITY: 1, Level.STREET: 2, Level.DEPARTMENT: 3}
+ROLE_RANK: dict[str, int] = {
+    Role.GRID_LEADER: 0,
+    Role.COMMUNITY_STAFF: 1,
+    Role.STREET_STAFF: 2,
+    Role.DISTRICT_ADMIN: 4,
+}
+
+
+def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
+    if is_superuser(user):
+        return Case.objects.all()
+    if not user.is_authenticated:
+        return Case.objects.none()
+    q = subtree_q("unit__path", scope_paths(user)) | Q(created_by=user) | Q(assignee=user)
+    departments = [post.department_id for post in active_posts(user) if post.department_id]
+    if departments:
+        q |= Q(Exists(CaseDepartment.objects.filter(case=OuterRef("pk"), department_id__in=departments)))
+    resident = own_resident(user)
+    if resident is not None:
+        q |= Q(reporter=resident)
+    return Case.objects.filter(q)
+
+
+def public_cases_for(user: AnyUser) -> QuerySet[Case]:
+    """Public matters (大事, 小事) of the resident's community, for the public view: callers must
+    show them without personal data and without the reporter's name."""
+    resident = own_resident(user)
+    if resident is None:
+        return Case.objects.none()
+    community_path = resident.grid.path[:-SEGMENT]
+    return Case.objects.filter(
+        unit__path__subtree=community_path,
+        triage_class__in=[TriageClass.MAJOR, TriageClass.COMMUNITY],
+        duplicate_of__isnull=True,
+    ).exclude(state=State.REGISTERED)
+
+
+def _holds(user: AnyUser, unit: Unit, roles: frozenset[str], *, include_self: bool = True) -> bool:
+    return any(
+        post.role in roles
+        and post.unit is not None
+        and post.unit.is_ancestor_of(unit, include_self=include_self)
+        for post in active_posts(user)
+    )
+
+
+def is_reporter(user: AnyUser, case: Case) -> bool:
+    """The resident the case is about, signed in as themselves."""
+    resident = own_resident(user)
+    return resident is not None and case.reporter_id == resident.pk
+
+
+def can_triage(user: AnyUser, case: Case) -> bool:
+    return is_superuser(user) or _holds(user, case.unit, TRIAGE_ROLES)
+
+
+def can_handle(user: AnyUser, case: Case) -> bool:
+    """The assignee, or staff of the responsible unit (at its level's roles) or department."""
+    if is_superuser(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if case.assignee_id is not None and case.assignee_id == user.pk:
+        return True
+    for post in active_posts(user):
+        if case.responsible_department_id and post.department_id == case.responsible_department_id:
+            return True
+        if (
+            case.responsible_unit_id
+            and post.unit_id == case.responsible_unit_id
+            and post.role in HANDLER_ROLES.get(case.level, frozenset())
+        ):
+            return True
+    return False
+
+
+def can_verify(user: AnyUser, case: Case) -> bool:
+    """Someone above the case, and not the person who resolved it (docs/domain.md §3.4)."""
+    if not user.is_authenticated or (case.handler_id is not None and case.handler_id == user.pk):
+        return False
+    return is_superuser(user) or _holds(user, case.unit, VERIFIER_ROLES)
+
+
+def can_supervise(user: AnyUser, case: Case) -> bool:
+    """Above the case's current level: approves extensions, closes unsolved."""
+    if is_superuser(user):
+        return True
+    level_rank = LEVEL_RANK.get(case.level, 0) if case.level else 0
+    return any(
+        post.unit is not None
+        and post.role in ROLE_RANK
+        and ROLE_RANK[post.role] > level_rank
+        and post.unit.is_ancestor_of(case.unit)
+        for post in active_posts(user)
+    )
+
+
+def can_report_in(user: AnyUser, unit: Unit) -> bool:
+    """Staff register cases anywhere in the districts they work in."""
+    if is_superuser(user):
+        return True
+    for post in active_posts(user):
+        place = (
+            post.unit if post.unit is not None else (post.department.district if post.department else None)
+        )
+        if place is not None and (place.district_id or place.pk) == unit.district_id:
+            return True
+        if place is not None and place.is_ancestor_of(unit):
+            return True
+    return False

@@ -1,0 +1,369 @@
+"""Entering cases in the ledger, and their photos."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import IO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grassroots.cases import access, deadlines
+from grassroots.cases.actions._base import (
+    _ancestor,
+    _require,
+)
+from grassroots.cases.choices import (
+    Channel,
+    EventKind,
+    ReporterKind,
+    State,
+    Urgency,
+)
+from grassroots.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseSequence,
+    Category,
+    IdempotencyKey,
+)
+from grassroots.core import audit, pii
+from grassroots.core.errors import NotAllowed, ValidationError
+from grassroots.core.models import AuditAction, User
+from grassroots.core.validators import normalize_phone
+from grassroots.org import geo
+from grassroots.org.access import active_posts, is_superuser
+from grassroots.org.choices import UnitKind
+from grassroots.org.models import Unit
+from grassroots.people.access import own_resident
+from grassroots.people.models import Household, Resident
+
+
+def _next_number(now: dt.datetime) -> str:
+    year = timezone.localtime(now).year
+    if not CaseSequence.objects.filter(year=year).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseSequence.objects.create(year=year, last=1)
+        except IntegrityError:  # someone created the year's row at the same moment
+            CaseSequence.objects.filter(year=year).update(last=F("last") + 1)
+    last = CaseSequence.objects.get(year=year).last
+    return f"{year}-{last:06d}"
+
+
+def _locate(
+    *, actor: User, lat: float | None, lng: float | None, household: Household | None, building: Unit | None
+) -> tuple[Unit | None, Unit | None]:
+    """(grid, owning unit) of a case from its household, building or point (docs/domain.md §2)."""
+    if household is not None:
+        return household.grid, household.grid
+    if building is not None:
+        grid = _ancestor(building, {UnitKind.GRID})
+        return grid, grid or building
+    if lat is not None and lng is not None:
+        located = geo.get_locator().locate(lat, lng)
+        if located is not None:
+            unit = Unit.objects.get(pk=located.unit_id)
+            return (unit if located.is_grid else None), unit
+    return None, None
+
+
+def register_case(
+    *,
+    actor: User,
+    title: str,
+    description: str,
+    channel: str,
+    reporter_kind: str = ReporterKind.RESIDENT,
+    reporter: Resident | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    public_anonymous: bool = False,
+    lat: float | None = None,
+    lng: float | None = None,
+    address: str = "",
+    household: Household | None = None,
+    building: Unit | None = None,
+    unit: Unit | None = None,
+    category: Category | None = None,
+    urgency: str = Urgency.NORMAL,
+    source_ref: str = "",
+    received_at: dt.datetime | None = None,
+    idempotency_key: str = "",
+) -> tuple[Case, bool]:
+    """Enter a case in the ledger; returns ``(case, created)``.
+
+    A resident reports for themselves (self-report); staff report on behalf of a resident, or for
+    an anonymous or unregistered caller whose contact is kept private. The case is placed by its
+    household, building or point (``locate``); a point in no grid goes to the enclosing community's
+    (or street's) queue; with no location at all it goes to the resident's own grid or to the
+    ``unit`` given. With ``idempotency_key`` a retry returns the case of the first call.
+    """
+    if idempotency_key:
+        existing = (
+            IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
+        )
+        if existing is not None:
+            return existing.case, False
+    try:
+        with transaction.atomic():
+            case = _register(
+                actor=actor,
+                title=title,
+                description=description,
+                channel=channel,
+                reporter_kind=reporter_kind,
+                reporter=reporter,
+                reporter_name=reporter_name,
+                reporter_phone=reporter_phone,
+                public_anonymous=public_anonymous,
+                lat=lat,
+                lng=lng,
+                address=address,
+                household=household,
+                building=building,
+                unit=unit,
+                category=category,
+                urgency=urgency,
+                source_ref=source_ref,
+                received_at=received_at,
+            )
+            if idempotency_key:
+                IdempotencyKey.objects.create(user=actor, key=idempotency_key[:100], case=case)
+            return case, True
+    except IntegrityError:
+        if idempotency_key:
+            existing = (
+                IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
+            )
+            if existing is not None:
+                return existing.case, False
+        if source_ref:
+            raise ValidationError(
+                {"source_ref": [_("A case with this source reference is already in the ledger.")]}
+            ) from None
+        raise
+
+
+def _register(
+    *,
+    actor: User,
+    title: str,
+    description: str,
+    channel: str,
+    reporter_kind: str,
+    reporter: Resident | None,
+    reporter_name: str,
+    reporter_phone: str,
+    public_anonymous: bool,
+    lat: float | None,
+    lng: float | None,
+    address: str,
+    household: Household | None,
+    building: Unit | None,
+    unit: Unit | None,
+    category: Category | None,
+    urgency: str,
+    source_ref: str,
+    received_at: dt.datetime | None,
+) -> Case:
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("A title is required.")]
+    if not description.strip():
+        errors["description"] = [_("Describe the problem.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if reporter_kind not in ReporterKind.values:
+        errors["reporter_kind"] = [_("Unknown kind of reporter.")]
+    if urgency not in Urgency.values:
+        errors["urgency"] = [_("Unknown urgency.")]
+    if (lat is None) != (lng is None):
+        errors["lat"] = [_("Give both latitude and longitude.")]
+    elif lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        errors["lat"] = [_("The point is outside latitude/longitude range.")]
+    phone = ""
+    if reporter_phone.strip():
+        try:
+            phone = normalize_phone(reporter_phone)
+        except ValidationError as exc:
+            errors["reporter_phone"] = exc.messages
+    own = own_resident(actor)
+    staff = bool(active_posts(actor)) or is_superuser(actor)
+    if not staff:
+        # A resident reports for themselves, through the self-report channel only.
+        if own is None:
+            raise NotAllowed(_("Only residents with an account and staff can report."))
+        if reporter is not None and reporter.pk != own.pk:
+            raise NotAllowed(_("Residents report their own problems."))
+        reporter, reporter_kind, channel = own, ReporterKind.RESIDENT, Channel.SELF_REPORT
+        household = household or own.household
+    elif reporter is not None:
+        reporter_kind = ReporterKind.ON_BEHALF  # staff entering a resident's request
+    elif reporter_kind == ReporterKind.RESIDENT:
+        reporter_kind = ReporterKind.ON_BEHALF if (reporter_name or phone) else ReporterKind.ANONYMOUS
+    if reporter_kind == ReporterKind.ON_BEHALF and reporter is None and not (reporter_name.strip() or phone):
+        errors.setdefault("reporter", []).append(_("Name the resident, or mark the report anonymous."))
+    if errors:
+        raise ValidationError(errors)
+    if household is None and building is None and lat is None and reporter is not None and unit is None:
+        household = reporter.household
+    grid, owner = _locate(actor=actor, lat=lat, lng=lng, household=household, building=building)
+    owner = owner or unit
+    if owner is None:
+        raise ValidationError(
+            {"location": [_("Give a location: a point on the map, a household or a building.")]}
+        )
+    if owner.kind not in (
+        UnitKind.GRID,
+        UnitKind.COMMUNITY,
+        UnitKind.VILLAGE,
+        UnitKind.STREET,
+        UnitKind.TOWN,
+    ):
+        owner = _ancestor(owner, {UnitKind.GRID}) or owner
+    if owner.district_id is None:
+        raise ValidationError({"location": [_("The location lies outside every district.")]})
+    if staff:
+        _require(access.can_report_in(actor, owner), _("You cannot report cases in that district."))
+    if category is not None and category.district_id != owner.district_id:
+        raise ValidationError({"category": [_("That category belongs to another district's catalog.")]})
+    now = timezone.now()
+    case = Case(
+        district_id=owner.district_id,
+        number=_next_number(now),
+        title=title.strip()[:200],
+        description=description.strip(),
+        channel=channel,
+        source_ref=source_ref.strip()[:64],
+        reporter_kind=reporter_kind,
+        reporter=reporter,
+        reporter_name=reporter_name.strip()[:50],
+        public_anonymous=public_anonymous or reporter_kind == ReporterKind.ANONYMOUS,
+        created_by=actor,
+        lat=lat,
+        lng=lng,
+        address=address.strip()[:200] or (household.address if household else ""),
+        household=household,
+        building=building,
+        grid=grid,
+        unit=owner,
+        category=category,
+        triage_class=category.effective_class() if category else "",
+        urgency=urgency,
+        received_at=received_at or now,
+        state=State.REGISTERED,
+    )
+    pii.store(case, "phone", phone, kind="phone")
+    deadlines.set_case_clock(case, deadlines.sla_for(case.district_id))
+    case.triage_class = ""  # the class is decided at triage; the category's only shaped the limits
+    case.next_sweep_at = deadlines.next_sweep_at(case)
+    case.save()
+    CaseEvent.objects.create(
+        district_id=case.district_id,
+        case=case,
+        at=now,
+        actor=actor,
+        kind=EventKind.REGISTER,
+        to_state=State.REGISTERED,
+        data={"channel": channel, "unit": owner.code},
+        version=case.version,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=case,
+        target_id=case.number,
+        scope_path=owner.path,
+        changes={"channel": channel, "unit": owner.code, **({"phone": audit.SEALED} if phone else {})},
+    )
+    return case
+
+
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def sniff_image(head: bytes) -> str | None:
+    """The image type from the first bytes, whatever the file name or browser claims."""
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+@transaction.atomic
+def attach_photo(case: Case, *, actor: User, upload: IO[bytes], name: str = "") -> Attachment:
+    """Attach a photo: JPEG, PNG, WebP or GIF, at most ``ATTACHMENT_MAX_BYTES``, at most
+    ``ATTACHMENTS_PER_CASE`` per case. The reporter, and anyone who may triage or handle, may attach."""
+    _require(
+        access.is_reporter(actor, case)
+        or case.created_by_id == actor.pk
+        or access.can_triage(actor, case)
+        or access.can_handle(actor, case),
+        _("You cannot add photos to this case."),
+    )
+    if case.attachments.count() >= settings.ATTACHMENTS_PER_CASE:
+        raise ValidationError(
+            {"file": [_("A case has at most %(n)s photos.") % {"n": settings.ATTACHMENTS_PER_CASE}]}
+        )
+    data = upload.read(settings.ATTACHMENT_MAX_BYTES + 1)
+    if len(data) > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The photo is larger than %(mb)s MB.")
+                    % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+                ]
+            }
+        )
+    if not data:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    content_type = sniff_image(data[:16])
+    if content_type is None:
+        raise ValidationError({"file": [_("Only photos (JPEG, PNG, WebP or GIF) can be attached.")]})
+    attachment = Attachment(
+        district_id=case.district_id,
+        case=case,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        original_name=name[:200],
+        uploaded_by=actor,
+    )
+    attachment.file.save(
+        name or "photo", ContentFile(data), save=False
+    )  # stored under the uid (attachment_path)
+    attachment.save()
+    CaseEvent.objects.create(
+        district_id=case.district_id,
+        case=case,
+        at=timezone.now(),
+        actor=actor,
+        kind=EventKind.ATTACH,
+        from_state=case.state,
+        to_state=case.state,
+        data={"attachment": str(attachment.uid)},
+        version=case.version,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=attachment,
+        label=case.number,
+        scope_path=case.unit.path,
+        changes={"case": case.number, "size": len(data), "type": content_type},
+    )
+    return attachment

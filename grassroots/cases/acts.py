@@ -1,0 +1,132 @@
+"""Which acts a person may take on a case now, for pages, the admin and the API to offer.
+
+Each ``Act`` names the action function, the states it applies in and who may take it, using the
+same ``cases.access`` predicates the actions check; the action itself still checks everything, so
+an act offered here can still be refused (for example when the case changed in the meantime).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.cases import access
+from grassroots.cases.choices import OPEN_STATES, ExtensionStatus, HandlingMode, Outcome, State
+from grassroots.cases.models import Case
+from grassroots.org.access import AnyUser
+
+Predicate = Callable[[AnyUser, Case], bool]
+
+
+@dataclass(frozen=True)
+class Act:
+    name: str
+    label: str | Promise
+    states: frozenset[str]
+    may: Predicate
+    when: Callable[[Case], bool] = lambda case: True
+
+
+def _triager(user: AnyUser, case: Case) -> bool:
+    return access.can_triage(user, case)
+
+
+def _handler(user: AnyUser, case: Case) -> bool:
+    return access.can_handle(user, case)
+
+
+def _handler_or_triager(user: AnyUser, case: Case) -> bool:
+    return access.can_handle(user, case) or access.can_triage(user, case)
+
+
+def _reporter(user: AnyUser, case: Case) -> bool:
+    return access.is_reporter(user, case)
+
+
+def _reopenable(case: Case) -> bool:
+    if case.state == State.AWAITING_RATING:
+        return True
+    return (
+        case.state == State.CLOSED
+        and case.outcome == Outcome.SOLVED
+        and case.rating_due_at is not None
+        and timezone.now() < case.rating_due_at
+    )
+
+
+_HELD = frozenset({State.ROUTED, State.IN_PROGRESS, State.GUIDED})
+
+ACTS: tuple[Act, ...] = (
+    Act("triage", _("Triage"), frozenset({State.REGISTERED}), _triager),
+    Act("solve_on_the_spot", _("Solve on the spot"), frozenset({State.REGISTERED, State.TRIAGED}), _triager),
+    Act("route", _("Route"), frozenset({State.TRIAGED}), _triager),
+    Act("retriage", _("Re-triage"), frozenset({State.TRIAGED, *_HELD}), _triager),
+    Act("follow_up", _("Record the follow-up"), frozenset({State.GUIDED}), _handler_or_triager),
+    Act("assign", _("Assign"), _HELD, _handler_or_triager),
+    Act("accept", _("Accept"), frozenset({State.ROUTED}), _handler),
+    Act("progress", _("Add progress"), frozenset({State.IN_PROGRESS, State.GUIDED}), _handler),
+    Act("resolve", _("Resolve"), frozenset({State.IN_PROGRESS}), _handler),
+    Act("return", _("Return as misrouted"), frozenset({State.ROUTED, State.IN_PROGRESS}), _handler),
+    Act(
+        "escalate",
+        _("Escalate"),
+        frozenset({State.ROUTED, State.IN_PROGRESS}),
+        lambda u, c: access.can_handle(u, c) or access.can_supervise(u, c),
+    ),
+    Act("request_extension", _("Ask for more time"), _HELD, _handler),
+    Act(
+        "decide_extension",
+        _("Decide the extension request"),
+        _HELD,
+        access.can_supervise,
+        when=lambda c: c.extensions.filter(status=ExtensionStatus.PENDING).exists(),
+    ),
+    Act(
+        "verify",
+        _("Verify"),
+        frozenset({State.RESOLVED, State.AWAITING_RATING}),
+        access.can_verify,
+        when=lambda c: (
+            c.state == State.RESOLVED
+            or (c.handling_mode == HandlingMode.ON_THE_SPOT and c.verified_at is None)
+        ),
+    ),
+    Act(
+        "request_rating", _("Ask for a rating again"), frozenset({State.AWAITING_RATING}), _handler_or_triager
+    ),
+    Act(
+        "rate",
+        _("Rate"),
+        frozenset({State.AWAITING_RATING}),
+        lambda u, c: access.is_reporter(u, c) or access.can_triage(u, c),
+        when=lambda c: c.rated_at is None,
+    ),
+    Act(
+        "reopen",
+        _("Reopen"),
+        frozenset({State.AWAITING_RATING, State.CLOSED}),
+        lambda u, c: access.is_reporter(u, c) or access.can_triage(u, c),
+        when=_reopenable,
+    ),
+    Act("close", _("Close (销号)"), frozenset({State.AWAITING_RATING}), _triager),
+    Act(
+        "reject",
+        _("Reject"),
+        frozenset({State.REGISTERED, State.TRIAGED, State.ROUTED}),
+        _handler_or_triager,
+    ),
+    Act("mark_duplicate", _("Mark as duplicate"), OPEN_STATES, _triager),
+    Act("close_unsolved", _("Close unsolved"), OPEN_STATES, access.can_supervise),
+    Act("supervise", _("Supervise (督办)"), OPEN_STATES, access.can_supervise),
+    Act("comment", _("Comment"), frozenset(State), _handler_or_triager),
+)
+BY_NAME = {act.name: act for act in ACTS}
+
+
+def available_acts(user: AnyUser, case: Case) -> list[Act]:
+    """The acts ``user`` may take on ``case`` in its present state."""
+    return [act for act in ACTS if case.state in act.states and act.when(case) and act.may(user, case)]

@@ -1,0 +1,154 @@
+"""Time limits and the two clocks of a case (docs/domain.md §3.3).
+
+Limits come from the matter catalog (``TimeLimit`` rows: category → its parents → district
+default, a given class before "any class"), else from the district's ``SlaSettings``; urgent and
+critical cases get a fraction of them. A clock is a start, a yellow moment (the configured
+fraction of the limit, default 70 %) and a due moment, all in working time. ``next_sweep_at`` is
+the next moment at which the sweeper has something to do for a case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from grassroots.cases.choices import Color, Level, State, Supervision, Urgency
+from grassroots.cases.models import Case, LimitStage, SlaSettings, TimeLimit
+from grassroots.core.workdays import add_working_days
+from grassroots.org.models import Unit
+
+
+@dataclass(frozen=True)
+class Limits:
+    response: Decimal
+    handling: Decimal
+    verification: Decimal
+
+
+def sla_for(district: Unit | int) -> SlaSettings:
+    district_id = district if isinstance(district, int) else district.pk
+    sla, _ = SlaSettings.objects.get_or_create(district_id=district_id)
+    return sla
+
+
+def _fallback(stage: str, sla: SlaSettings) -> Limits:
+    handling = {
+        LimitStage.GRID: sla.grid_days,
+        LimitStage.COMMUNITY: sla.community_days,
+        LimitStage.STREET: sla.street_days,
+        LimitStage.DEPARTMENT: sla.department_days,
+        LimitStage.CASE: sla.case_days,
+    }[LimitStage(stage)]
+    return Limits(sla.response_days, handling, sla.verification_days)
+
+
+def limits_for(case: Case, stage: str, sla: SlaSettings) -> Limits:
+    """The limits of ``case`` at ``stage`` (a level, or "case" for the whole case), urgency applied."""
+    chain = case.category.lineage() if case.category_id and case.category else []
+    rows = list(
+        TimeLimit.objects.filter(district_id=case.district_id, stage=stage).filter(
+            Q(category__in=[c.pk for c in chain]) | Q(category__isnull=True)
+        )
+    )
+    classes = [case.triage_class, ""] if case.triage_class else [""]
+    found = _fallback(stage, sla)
+    for category in [*chain, None]:
+        for triage_class in classes:
+            match = next(
+                (
+                    r
+                    for r in rows
+                    if r.category_id == (category.pk if category else None) and r.triage_class == triage_class
+                ),
+                None,
+            )
+            if match is not None:
+                found = Limits(match.response_days, match.handling_days, match.verification_days)
+                break
+        else:
+            continue
+        break
+    factor = {Urgency.URGENT: sla.urgent_factor, Urgency.CRITICAL: sla.critical_factor}.get(
+        Urgency(case.urgency), Decimal(1)
+    )
+    return Limits(found.response * factor, found.handling * factor, found.verification * factor)
+
+
+def clock(start: dt.datetime, days: Decimal, sla: SlaSettings) -> tuple[dt.datetime, dt.datetime]:
+    """(yellow moment, due moment) of a clock of ``days`` working days starting at ``start``."""
+    return add_working_days(start, days * sla.yellow_fraction), add_working_days(start, days)
+
+
+def set_case_clock(case: Case, sla: SlaSettings) -> None:
+    """Response deadline and whole-case clock from ``received_at`` (recomputed when the class or
+    category changes, since limits depend on them)."""
+    whole = limits_for(case, LimitStage.CASE, sla)
+    case.response_due_at = add_working_days(case.received_at, whole.response)
+    case.yellow_at, case.due_at = clock(case.received_at, whole.handling, sla)
+    case.red_card_at = add_working_days(case.due_at, sla.red_card_after_days)
+
+
+def start_stage(case: Case, level: str, start: dt.datetime, sla: SlaSettings) -> None:
+    """Start the stage clock for handling at ``level``."""
+    handling = limits_for(case, level, sla).handling
+    case.stage_started_at = start
+    case.stage_yellow_at, case.stage_due_at = clock(start, handling, sla)
+    case.stage_color = Color.NONE
+
+
+def stop_stage(case: Case) -> None:
+    case.stage_started_at = case.stage_yellow_at = case.stage_due_at = None
+    case.stage_color = Color.NONE
+
+
+def stage_colour(case: Case, now: dt.datetime) -> str:
+    if case.stage_due_at is None or case.state not in (State.ROUTED, State.IN_PROGRESS, State.GUIDED):
+        return Color.NONE
+    if now >= case.stage_due_at:
+        return Color.RED
+    return Color.YELLOW if case.stage_yellow_at and now >= case.stage_yellow_at else Color.NONE
+
+
+# The whole-case clock runs until the handler reports the case resolved.
+_CASE_CLOCK_STATES = frozenset(
+    {State.REGISTERED, State.TRIAGED, State.GUIDED, State.ROUTED, State.IN_PROGRESS}
+)
+
+
+def case_colour(case: Case, now: dt.datetime) -> str:
+    """The whole-case warning; once the case is resolved its last colour stays on record."""
+    if case.state not in _CASE_CLOCK_STATES or case.due_at is None:
+        return case.case_color
+    if now >= case.due_at:
+        return Color.RED
+    return Color.YELLOW if case.yellow_at and now >= case.yellow_at else Color.NONE
+
+
+def next_sweep_at(case: Case) -> dt.datetime | None:
+    """The next moment a clock crosses a threshold the case has not been marked with yet, or a
+    window ends, or ``None`` when nothing is pending."""
+    if case.state == State.CLOSED:
+        return None
+    moments: list[dt.datetime | None] = []
+    if case.state in (State.ROUTED, State.IN_PROGRESS, State.GUIDED):
+        if case.stage_color == Color.NONE:
+            moments.append(case.stage_yellow_at)
+        elif case.stage_color == Color.YELLOW:
+            moments.append(case.stage_due_at)
+    if case.state in _CASE_CLOCK_STATES:
+        if case.case_color == Color.NONE:
+            moments.append(case.yellow_at)
+        elif case.case_color == Color.YELLOW:
+            moments.append(case.due_at)
+        elif case.supervision != Supervision.RED_CARD:
+            moments.append(case.red_card_at)
+    if case.state == State.AWAITING_RATING:
+        moments.append(case.rating_due_at)
+    present = [m for m in moments if m is not None]
+    return min(present) if present else None
+
+
+LEVEL_STAGE = {level: LimitStage(level.value) for level in Level}
