@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from grassroots.api import audit, auth, org, people, units
+from grassroots.api import audit, auth, cases, catalog, excel, inbox, metrics, org, people, units
 
 app_name = "api"
 
@@ -17,6 +17,9 @@ router.register("party-members", people.PartyMemberViewSet, basename="party-memb
 router.register("organizations", people.OrganizationViewSet, basename="organization")
 router.register("facilities", people.FacilityViewSet, basename="facility")
 router.register("audit", audit.AuditRecordViewSet, basename="audit-record")
+# The ledger: each module registers its own routes here.
+for module in (cases, catalog, excel, inbox, metrics):
+    module.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -25,4 +28,9 @@ urlpatterns = [
     path("auth/logout/", auth.LogoutView.as_view(), name="logout"),
     path("auth/me/", auth.MeView.as_view(), name="me"),
     path("", include(router.urls)),
+    *cases.extra_urlpatterns,
+    *catalog.extra_urlpatterns,
+    *excel.extra_urlpatterns,
+    *inbox.extra_urlpatterns,
+    *metrics.extra_urlpatterns,
 ]

@@ -1,0 +1,12 @@
+"""The ledger's cases: intake, lists, detail with timeline, one endpoint per act, photos, common problems."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
+
+extra_urlpatterns: list[URLPattern] = []
+
+
+def register(router: SimpleRouter) -> None:
+    """Add this module's viewsets to the API router."""

@@ -1,0 +1,1 @@
+"""Admin for the matter catalog, time limits, the holiday calendar and deadline settings."""

@@ -1,0 +1,1 @@
+"""Admin for cases (with every act as a form), common problems, extensions and supervision records."""
