@@ -19,11 +19,19 @@ def own_resident(user: AnyUser) -> Resident | None:
     """The active resident record linked to this account, if any."""
     if not user.is_authenticated:
         return None
-    cached: Resident | None = getattr(user, "_grassroots_resident", None)
-    if cached is None:
-        cached = Resident.objects.filter(user=user, is_active=True).select_related("grid").first()
-        setattr(user, "_grassroots_resident", cached)  # noqa: B010 - cached per request
-    return cached
+    # Cached on the user object for the request; "no resident" is cached too (most users are staff).
+    if hasattr(user, "_grassroots_resident"):
+        cached: Resident | None = user._grassroots_resident
+        return cached
+    found = Resident.objects.filter(user=user, is_active=True).select_related("grid").first()
+    setattr(user, "_grassroots_resident", found)  # noqa: B010
+    return found
+
+
+def forget_resident(user: AnyUser | None) -> None:
+    """Drop the cached resident of ``user`` (after an account was linked or unlinked)."""
+    if user is not None and hasattr(user, "_grassroots_resident"):
+        delattr(user, "_grassroots_resident")
 
 
 def _own_household_q(user: AnyUser, field: str) -> Q:

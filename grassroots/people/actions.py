@@ -22,6 +22,7 @@ from grassroots.core.validators import normalize_phone, parse_id_number
 from grassroots.org import access as org_access
 from grassroots.org.choices import UnitKind
 from grassroots.org.models import PartyOrg, Unit
+from grassroots.people.access import forget_resident
 from grassroots.people.choices import (
     FacilityKind,
     Gender,
@@ -318,6 +319,7 @@ def register_resident(
         resident, "id_number", _("A person with this ID number is already registered in this district.")
     )
     _set_tags(resident, tags)
+    forget_resident(user)
     changes = audit.diff({}, _resident_snapshot(resident), sealed=SEALED_FIELDS)
     audit.record(
         actor=actor,
@@ -380,6 +382,7 @@ def link_resident_account(*, actor: User, resident: Resident, user: User | None)
     _save_unique(
         resident, "user", _("This account is already linked to another resident."), update_fields=["user"]
     )
+    forget_resident(user)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
