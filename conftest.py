@@ -216,3 +216,117 @@ def personas(world: SimpleNamespace) -> dict[str, User]:
         "district_admin": world.district_admin,
         "nobody": world.nobody,
     }
+
+
+@pytest.fixture
+def put_case(world: SimpleNamespace) -> Any:
+    """``put_case(unit, received_at=…, **fields)`` → a case row written directly, bypassing the
+    actions, for tests that need cases in exact states at exact times (the metrics). Giving an
+    ``outcome`` makes the case closed, as the database requires."""
+    from grassroots.cases.models import Case
+
+    numbers = iter(range(1, 1_000_000))
+
+    def make(unit: Any, **fields: Any) -> Case:
+        n = next(numbers)
+        data: dict[str, Any] = {
+            "district": world.district,
+            "number": f"1999-{n:06d}",
+            "title": f"case {n}",
+            "description": "-",
+            "channel": "grid_patrol",
+            "reporter_kind": "anonymous",
+            "unit": unit,
+            "grid": unit if unit.kind == UnitKind.GRID else None,
+        }
+        data.update(fields)
+        if data.get("outcome"):
+            data.setdefault("state", "closed")
+        return Case.objects.create(**data)
+
+    return make
+
+
+@pytest.fixture
+def default_catalog(world: SimpleNamespace) -> SimpleNamespace:
+    """The world's district with the shipped default catalog (``cases.default_catalog``) loaded by
+    the system, after giving it departments with short names: 民政 (the world's 区民政局), 住建, 城管.
+    Adds ``world.housing`` and ``world.city_management``, and a second district ``world.district2``
+    with its own administrator ``world.other_admin``."""
+    from grassroots.cases.default_catalog import load_default_catalog
+
+    w = world
+    org_actions.update_department(actor=w.root, department=w.department, short_name="民政")
+    w.housing = org_actions.create_department(
+        actor=w.root, district=w.district, name="区住房和城乡建设局", code="ZJ", short_name="住建"
+    )
+    w.city_management = org_actions.create_department(
+        actor=w.root, district=w.district, name="区城市管理局", code="CG", short_name="城管"
+    )
+    w.district2 = org_actions.create_unit(actor=w.root, kind=UnitKind.DISTRICT, name="邻区", code="530114")
+    w.other_admin = make_user("da2")
+    org_actions.assign_post(actor=w.root, user=w.other_admin, role=Role.DISTRICT_ADMIN, unit=w.district2)
+    w.catalog_load = load_default_catalog(w.district, actor=None)
+    return w
+
+
+@pytest.fixture
+def threads_db(transactional_db: Any, tmp_path: Any) -> Any:
+    """A database that several threads use at once, each through its own connection, with real
+    locking: ``threads_db.run(f, g, …)`` runs the callables in parallel threads and returns their
+    results (re-raising the first error). Request it before the world fixtures (``ledger``…), so
+    that the world is written where the threads look.
+
+    PostgreSQL needs nothing more than committed data (a transactional test). SQLite's in-memory
+    test database cannot take concurrent writers (its shared cache fails at once with "table is
+    locked" instead of waiting), so the schema is copied into a file database that every thread,
+    this one included, connects to for the test: WAL, busy timeout and IMMEDIATE transactions, as
+    in production."""
+    import sqlite3
+    import threading
+
+    from django.db import connections
+
+    original = connections["default"]
+    settings_dict: dict[str, Any] | None = None
+    if original.vendor == "sqlite":
+        path = tmp_path / "threads.sqlite3"
+        original.ensure_connection()
+        target = sqlite3.connect(path)
+        original.connection.backup(target)
+        target.close()
+        settings_dict = {**original.settings_dict, "NAME": str(path)}
+
+    def use() -> None:
+        if settings_dict is not None:
+            connections["default"] = type(original)(dict(settings_dict), "default")
+
+    def run(*functions: Any) -> list[Any]:
+        results: list[Any] = [None] * len(functions)
+        errors: list[BaseException] = []
+
+        def work(index: int, function: Any) -> None:
+            use()
+            try:
+                results[index] = function()
+            except BaseException as exc:  # re-raised in the test's thread
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=work, args=(i, f)) for i, f in enumerate(functions)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        if errors:
+            raise errors[0]
+        return results
+
+    use()
+    try:
+        yield SimpleNamespace(run=run)
+    finally:
+        if settings_dict is not None:
+            connections["default"].close()
+            connections["default"] = original

@@ -32,8 +32,10 @@ HANDLER_ROLES: dict[str, frozenset[str]] = {
     Level.COMMUNITY: frozenset({Role.COMMUNITY_STAFF}),
     Level.STREET: frozenset({Role.STREET_STAFF}),
 }
-# Who verifies: the triage roles, and a grid leader for what their grid solved.
+# Who verifies: the triage roles above the case, and the grid leader of its grid (the on-site check).
 VERIFIER_ROLES = TRIAGE_ROLES | {Role.GRID_LEADER}
+# Who may solve on the spot (马上办) besides the triage roles: the staff of the case's own grid.
+ON_THE_SPOT_ROLES = frozenset({Role.GRID_MANAGER, Role.GRID_LEADER})
 # Levels above each level, for approving extensions and closing unsolved.
 LEVEL_RANK: dict[str, int] = {Level.GRID: 0, Level.COMMUNITY: 1, Level.STREET: 2, Level.DEPARTMENT: 3}
 ROLE_RANK: dict[str, int] = {
@@ -92,6 +94,14 @@ def can_triage(user: AnyUser, case: Case) -> bool:
     return is_superuser(user) or _holds(user, case.unit, TRIAGE_ROLES)
 
 
+def can_solve_on_the_spot(user: AnyUser, case: Case) -> bool:
+    """马上办: whoever received it solves it at once — the triage roles above the case, or the grid
+    staff of the case's own unit (docs/domain.md §3.2)."""
+    return can_triage(user, case) or any(
+        post.unit_id == case.unit_id and post.role in ON_THE_SPOT_ROLES for post in active_posts(user)
+    )
+
+
 def can_handle(user: AnyUser, case: Case) -> bool:
     """The assignee, or staff of the responsible unit (at its level's roles) or department."""
     if is_superuser(user):
@@ -113,7 +123,8 @@ def can_handle(user: AnyUser, case: Case) -> bool:
 
 
 def can_verify(user: AnyUser, case: Case) -> bool:
-    """Someone above the case, and not the person who resolved it (docs/domain.md §3.4)."""
+    """核实: someone with a verifier role above the case (or its grid's leader), and never the
+    person who resolved it (docs/domain.md §3.4)."""
     if not user.is_authenticated or (case.handler_id is not None and case.handler_id == user.pk):
         return False
     return is_superuser(user) or _holds(user, case.unit, VERIFIER_ROLES)

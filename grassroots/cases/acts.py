@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from grassroots.cases import access
-from grassroots.cases.choices import OPEN_STATES, ExtensionStatus, HandlingMode, Outcome, State
+from grassroots.cases import access, deadlines
+from grassroots.cases.choices import OPEN_STATES, ExtensionStatus, HandlingMode, State
 from grassroots.cases.models import Case
 from grassroots.org.access import AnyUser
 
@@ -48,21 +48,27 @@ def _reporter(user: AnyUser, case: Case) -> bool:
 
 
 def _reopenable(case: Case) -> bool:
-    if case.state == State.AWAITING_RATING:
-        return True
-    return (
-        case.state == State.CLOSED
-        and case.outcome == Outcome.SOLVED
-        and case.rating_due_at is not None
-        and timezone.now() < case.rating_due_at
-    )
+    return deadlines.reopen_window_open(case, timezone.now())
+
+
+def _closable(case: Case) -> bool:
+    return deadlines.may_close(case, timezone.now())
+
+
+def _no_pending_extension(case: Case) -> bool:
+    return not case.extensions.filter(status=ExtensionStatus.PENDING).exists()
 
 
 _HELD = frozenset({State.ROUTED, State.IN_PROGRESS, State.GUIDED})
 
 ACTS: tuple[Act, ...] = (
     Act("triage", _("Triage"), frozenset({State.REGISTERED}), _triager),
-    Act("solve_on_the_spot", _("Solve on the spot"), frozenset({State.REGISTERED, State.TRIAGED}), _triager),
+    Act(
+        "solve_on_the_spot",
+        _("Solve on the spot"),
+        frozenset({State.REGISTERED, State.TRIAGED}),
+        access.can_solve_on_the_spot,
+    ),
     Act("route", _("Route"), frozenset({State.TRIAGED}), _triager),
     Act("retriage", _("Re-triage"), frozenset({State.TRIAGED, *_HELD}), _triager),
     Act("follow_up", _("Record the follow-up"), frozenset({State.GUIDED}), _handler_or_triager),
@@ -77,7 +83,7 @@ ACTS: tuple[Act, ...] = (
         frozenset({State.ROUTED, State.IN_PROGRESS}),
         lambda u, c: access.can_handle(u, c) or access.can_supervise(u, c),
     ),
-    Act("request_extension", _("Ask for more time"), _HELD, _handler),
+    Act("request_extension", _("Ask for more time"), _HELD, _handler, when=_no_pending_extension),
     Act(
         "decide_extension",
         _("Decide the extension request"),
@@ -112,7 +118,7 @@ ACTS: tuple[Act, ...] = (
         lambda u, c: access.is_reporter(u, c) or access.can_triage(u, c),
         when=_reopenable,
     ),
-    Act("close", _("Close (销号)"), frozenset({State.AWAITING_RATING}), _triager),
+    Act("close", _("Close (销号)"), frozenset({State.AWAITING_RATING}), _triager, when=_closable),
     Act(
         "reject",
         _("Reject"),

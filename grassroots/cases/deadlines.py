@@ -15,8 +15,16 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from grassroots.cases.choices import Color, Level, State, Supervision, Urgency
-from grassroots.cases.models import Case, LimitStage, SlaSettings, TimeLimit
+from grassroots.cases.choices import (
+    Color,
+    ExtensionStatus,
+    HandlingMode,
+    Outcome,
+    State,
+    Supervision,
+    Urgency,
+)
+from grassroots.cases.models import Case, Extension, LimitStage, SlaSettings, TimeLimit
 from grassroots.core.workdays import add_working_days
 from grassroots.org.models import Unit
 
@@ -83,12 +91,26 @@ def clock(start: dt.datetime, days: Decimal, sla: SlaSettings) -> tuple[dt.datet
 
 
 def set_case_clock(case: Case, sla: SlaSettings) -> None:
-    """Response deadline and whole-case clock from ``received_at`` (recomputed when the class or
-    category changes, since limits depend on them)."""
+    """Response deadline and whole-case clock from ``received_at`` (recomputed at triage and
+    re-triage, since limits depend on the class and category). Approved extensions stay granted:
+    their days are added again."""
     whole = limits_for(case, LimitStage.CASE, sla)
     case.response_due_at = add_working_days(case.received_at, whole.response)
-    case.yellow_at, case.due_at = clock(case.received_at, whole.handling, sla)
+    extended = whole.handling + _extended_days(case)
+    case.yellow_at = add_working_days(case.received_at, whole.handling * sla.yellow_fraction)
+    if extended != whole.handling:
+        case.yellow_at = add_working_days(case.yellow_at, extended - whole.handling)
+    case.due_at = add_working_days(case.received_at, extended)
     case.red_card_at = add_working_days(case.due_at, sla.red_card_after_days)
+
+
+def _extended_days(case: Case) -> Decimal:
+    if case.pk is None:
+        return Decimal(0)
+    days = Extension.objects.filter(case_id=case.pk, status=ExtensionStatus.APPROVED).values_list(
+        "days", flat=True
+    )
+    return sum(days, Decimal(0))
 
 
 def start_stage(case: Case, level: str, start: dt.datetime, sla: SlaSettings) -> None:
@@ -99,37 +121,91 @@ def start_stage(case: Case, level: str, start: dt.datetime, sla: SlaSettings) ->
     case.stage_color = Color.NONE
 
 
-def stop_stage(case: Case) -> None:
-    case.stage_started_at = case.stage_yellow_at = case.stage_due_at = None
-    case.stage_color = Color.NONE
+# Colours in increasing severity.
+_SEVERITY = {Color.NONE: 0, Color.YELLOW: 1, Color.RED: 2}
+
+
+def worse(a: str, b: str) -> str:
+    """The more severe of two colours."""
+    return a if _SEVERITY[Color(a)] >= _SEVERITY[Color(b)] else b
+
+
+def milder(a: str, b: str) -> str:
+    """The less severe of two colours."""
+    return a if _SEVERITY[Color(a)] <= _SEVERITY[Color(b)] else b
 
 
 def stage_colour(case: Case, now: dt.datetime) -> str:
+    """The stage clock's colour at ``now``; outside handling the last colour stays on record."""
     if case.stage_due_at is None or case.state not in (State.ROUTED, State.IN_PROGRESS, State.GUIDED):
-        return Color.NONE
+        return case.stage_color
     if now >= case.stage_due_at:
         return Color.RED
     return Color.YELLOW if case.stage_yellow_at and now >= case.stage_yellow_at else Color.NONE
 
 
 # The whole-case clock runs until the handler reports the case resolved.
-_CASE_CLOCK_STATES = frozenset(
+CASE_CLOCK_STATES = frozenset(
     {State.REGISTERED, State.TRIAGED, State.GUIDED, State.ROUTED, State.IN_PROGRESS}
 )
 
 
 def case_colour(case: Case, now: dt.datetime) -> str:
     """The whole-case warning; once the case is resolved its last colour stays on record."""
-    if case.state not in _CASE_CLOCK_STATES or case.due_at is None:
+    if case.state not in CASE_CLOCK_STATES or case.due_at is None:
         return case.case_color
     if now >= case.due_at:
         return Color.RED
     return Color.YELLOW if case.yellow_at and now >= case.yellow_at else Color.NONE
 
 
+def settled_colours(case: Case, now: dt.datetime) -> dict[str, str]:
+    """Colours after a clock moved (re-triage, an extension): a colour may drop to what the moved
+    clock says, never rise. Rising is the sweeper's job, because a rise is announced to the holders
+    and may bring supervision."""
+    return {
+        "stage_color": milder(case.stage_color, stage_colour(case, now)),
+        "case_color": milder(case.case_color, case_colour(case, now)),
+    }
+
+
+def verified_enough(case: Case) -> bool:
+    """Verified (核实), or solved on the spot, which is verified later by sampling if at all; a
+    guided 私事 is verified by its follow-up (docs/domain.md §3.2, §3.4)."""
+    return case.verified_at is not None or case.handling_mode == HandlingMode.ON_THE_SPOT
+
+
+def reporter_had_last_word(case: Case, now: dt.datetime) -> bool:
+    """The reporter rated, or the rating window ended, or there is no one to ask."""
+    window_over = case.rating_due_at is not None and now >= case.rating_due_at
+    reachable = bool(case.reporter_id and case.reporter and case.reporter.user_id) or bool(case.phone_cipher)
+    return case.rated_at is not None or window_over or not reachable
+
+
+def may_close(case: Case, now: dt.datetime) -> bool:
+    """销号 is possible: awaiting the rating, verified enough, and the reporter had the last word."""
+    return case.state == State.AWAITING_RATING and verified_enough(case) and reporter_had_last_word(case, now)
+
+
+def closes_when_rating_window_ends(case: Case) -> bool:
+    """An awaiting-rating case the sweeper closes when its rating window ends (docs/domain.md §3.4)."""
+    return case.state == State.AWAITING_RATING and case.rating_due_at is not None and verified_enough(case)
+
+
+def reopen_window_open(case: Case, now: dt.datetime) -> bool:
+    """The reporter may reopen while awaiting the rating, or after a solved closure, until the
+    rating window ends (default 7 days, ``SlaSettings.rating_window_days``; docs/domain.md §3.4)."""
+    if case.rating_due_at is None or now >= case.rating_due_at:
+        return False
+    return case.state == State.AWAITING_RATING or (
+        case.state == State.CLOSED and case.outcome == Outcome.SOLVED
+    )
+
+
 def next_sweep_at(case: Case) -> dt.datetime | None:
-    """The next moment a clock crosses a threshold the case has not been marked with yet, or a
-    window ends, or ``None`` when nothing is pending."""
+    """The next moment a clock crosses a threshold the case has not been marked with yet, or the
+    rating window of a closable case ends; ``None`` when nothing is pending. After a sweep at
+    ``now`` this is always later than ``now`` (or ``None``), so the sweeper never loops on a case."""
     if case.state == State.CLOSED:
         return None
     moments: list[dt.datetime | None] = []
@@ -138,17 +214,14 @@ def next_sweep_at(case: Case) -> dt.datetime | None:
             moments.append(case.stage_yellow_at)
         elif case.stage_color == Color.YELLOW:
             moments.append(case.stage_due_at)
-    if case.state in _CASE_CLOCK_STATES:
+    if case.state in CASE_CLOCK_STATES:
         if case.case_color == Color.NONE:
             moments.append(case.yellow_at)
         elif case.case_color == Color.YELLOW:
             moments.append(case.due_at)
         elif case.supervision != Supervision.RED_CARD:
             moments.append(case.red_card_at)
-    if case.state == State.AWAITING_RATING:
+    if closes_when_rating_window_ends(case):
         moments.append(case.rating_due_at)
     present = [m for m in moments if m is not None]
     return min(present) if present else None
-
-
-LEVEL_STAGE = {level: LimitStage(level.value) for level in Level}

@@ -29,19 +29,23 @@ from grassroots.core.errors import Conflict, NotAllowed, ValidationError
 from grassroots.core.models import AuditAction, User
 from grassroots.notify.models import Kind
 from grassroots.notify.outbox import notify
-from grassroots.org.choices import UnitKind
+from grassroots.org.choices import Role, UnitKind
 from grassroots.org.models import Department, Post, Unit
 
-# Acts by staff that count as the first response to the resident (response rate, docs/domain.md §3.5).
-RESPONSE_EVENTS = frozenset(
+# Events that are not a response to the resident: the intake itself, the reporter's own acts, the
+# sweeper's and supervisors' marks, and notes or links that do nothing for the resident. Any other
+# act by a person is the first response when it comes first (response rate, docs/domain.md §3.5).
+NOT_A_RESPONSE = frozenset(
     {
-        EventKind.TRIAGE,
-        EventKind.ROUTE,
-        EventKind.GUIDE,
-        EventKind.ACCEPT,
-        EventKind.SOLVE_ON_SPOT,
-        EventKind.REJECT,
-        EventKind.MARK_DUPLICATE,
+        EventKind.REGISTER,
+        EventKind.RATE,
+        EventKind.REOPEN,
+        EventKind.COMMENT,
+        EventKind.ATTACH,
+        EventKind.WARN,
+        EventKind.SUPERVISE,
+        EventKind.JOIN_PROBLEM,
+        EventKind.LEAVE_PROBLEM,
     }
 )
 
@@ -96,7 +100,7 @@ def _apply(
     now = now or timezone.now()
     from_state = case.state
     expected_version = case.version
-    if actor is not None and kind in RESPONSE_EVENTS and case.first_response_at is None:
+    if actor is not None and kind not in NOT_A_RESPONSE and case.first_response_at is None:
         fields["first_response_at"] = now
     for name, value in fields.items():
         setattr(case, name, value)
@@ -104,7 +108,12 @@ def _apply(
     # Colours change only through the sweeper (which notifies) or when a clock restarts (the
     # fields then say so); the next sweep is due whenever the next threshold lies.
     case.next_sweep_at = deadlines.next_sweep_at(case)
-    changed = {**fields, "state": case.state, "next_sweep_at": case.next_sweep_at, "updated_at": now}
+    changed = {
+        **fields,
+        "state": case.state,
+        "next_sweep_at": case.next_sweep_at,
+        "updated_at": timezone.now(),
+    }
     updated = Case.objects.filter(pk=case.pk, version=expected_version, state=from_state).update(
         version=F("version") + 1, **changed
     )
@@ -170,6 +179,19 @@ def _staff_of(case: Case) -> list[User]:
     return []
 
 
+def _answerable(case: Case) -> list[User]:
+    """Who answers for the case's deadlines: its holders, or — while nobody holds it (awaiting
+    triage or routing) — the community workers whose triage queue it is in."""
+    holders = _staff_of(case)
+    if holders or case.responsible_unit_id or case.responsible_department_id:
+        return holders
+    community = _unit_for_level(case, Level.COMMUNITY)
+    if community is None:
+        return []
+    posts = Post.objects.active().filter(unit=community, role=Role.COMMUNITY_STAFF).select_related("user")
+    return [p.user for p in posts]
+
+
 def _reporter_user(case: Case) -> User | None:
     if case.reporter_id and case.reporter and case.reporter.user_id:
         return case.reporter.user
@@ -229,15 +251,16 @@ def _hold(case: Case, level: Level, *, department: Department | None, now: dt.da
     }
 
 
-def _case_clock(case: Case) -> dict[str, Any]:
-    """Fields of a recomputed whole-case clock (after the class or category changed)."""
+def _case_clock(case: Case, now: dt.datetime) -> dict[str, Any]:
+    """Fields of a recomputed whole-case clock (after the class, category or urgency changed).
+    Its colour may drop with the new clock but not rise: the sweeper raises it, and says so."""
     deadlines.set_case_clock(case, _sla(case))
     return {
         "response_due_at": case.response_due_at,
         "yellow_at": case.yellow_at,
         "due_at": case.due_at,
         "red_card_at": case.red_card_at,
-        "case_color": Color.NONE,
+        "case_color": deadlines.milder(case.case_color, deadlines.case_colour(case, now)),
     }
 
 
@@ -281,7 +304,7 @@ def _ask_rating(case: Case) -> None:
             [_reporter_user(duplicate)],
             duplicate,
             Kind.UPDATE,
-            f"original-resolved-{case.number}-{case.version}",
+            f"original-resolved-{case.number}-{case.resolved_at:%Y%m%d%H%M%S}",
             _("The problem you reported (%(number)s) has been handled") % {"number": case.number},
             case.resolution,
         )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.cases import access
+from grassroots.cases import access, deadlines
 from grassroots.cases.actions._base import (
     _apply,
     _ask_rating,
@@ -60,6 +60,7 @@ def verify_case(case: Case, *, actor: User, version: int | None, passed: bool = 
             actor=actor,
             kind=EventKind.VERIFY,
             version=version,
+            now=now,
             note=note,
             data={"sampling": True},
             verified_at=now,
@@ -72,6 +73,7 @@ def verify_case(case: Case, *, actor: User, version: int | None, passed: bool = 
             actor=actor,
             kind=EventKind.VERIFY_FAILED,
             version=version,
+            now=now,
             to_state=State.IN_PROGRESS,
             note=_reason(note, "note"),
             resolved_at=None,
@@ -84,6 +86,7 @@ def verify_case(case: Case, *, actor: User, version: int | None, passed: bool = 
         version=version,
         to_state=State.AWAITING_RATING,
         note=note,
+        now=now,
         verified_at=now,
         verifier=actor,
         rating_due_at=now + dt.timedelta(days=_sla(case).rating_window_days),
@@ -127,20 +130,22 @@ def rate_case(
         raise ValidationError({"satisfaction": [_("Choose satisfied, basically satisfied or dissatisfied.")]})
     if score is not None and not 1 <= int(score) <= 5:
         raise ValidationError({"score": [_("A score is from 1 to 5.")]})
+    now = timezone.now()
     case = _apply(
         case,
         actor=actor,
         kind=EventKind.RATE,
         version=version,
+        now=now,
         note=comment.strip(),
         data={"satisfaction": satisfaction, "score": score, "by_phone": by_phone},
         satisfaction=satisfaction,
         score=score,
         rating_comment=comment.strip(),
-        rated_at=timezone.now(),
+        rated_at=now,
     )
     _tell(
-        [case.handler],
+        [case.handler or case.verifier],
         case,
         Kind.RATED,
         f"rated-{case.version}",
@@ -150,27 +155,30 @@ def rate_case(
     return case
 
 
-def _may_close_solved(case: Case, now: dt.datetime) -> bool:
-    window_over = case.rating_due_at is not None and now >= case.rating_due_at
-    no_one_to_ask = _reporter_user(case) is None and not case.phone_cipher
-    return case.rated_at is not None or window_over or no_one_to_ask
-
-
 @transaction.atomic
-def close_case(case: Case, *, actor: User | None, version: int | None, note: str = "") -> Case:
+def close_case(case: Case, *, actor: User, version: int | None, note: str = "") -> Case:
     """销号: strike a solved case off the ledger once the reporter has had the last word (rated, or
-    the window passed, or there is no one to ask). The sweeper closes lapsed windows (actor None)."""
-    if actor is not None:
-        _require(access.can_triage(actor, case), _("You cannot close this case."))
+    the window passed, or there is no one to ask) and it was verified (or solved on the spot).
+    The sweeper closes lapsed windows itself (``close_lapsed``)."""
+    _require(access.can_triage(actor, case), _("You cannot close this case."))
+    return _close(case, actor=actor, version=version, note=note, now=timezone.now())
+
+
+def close_lapsed(case: Case, *, now: dt.datetime) -> Case:
+    """The sweeper closes a solved case whose rating window ended at ``now`` (docs/domain.md §3.4).
+    Runs in the caller's transaction."""
+    return _close(case, actor=None, version=case.version, note="", now=now)
+
+
+def _close(case: Case, *, actor: User | None, version: int | None, note: str, now: dt.datetime) -> Case:
     _check_state(case, {State.AWAITING_RATING})
-    now = timezone.now()
-    if not _may_close_solved(case, now):
+    if not deadlines.verified_enough(case):
+        raise Conflict(_("The case has not been verified."), current_version=case.version)
+    if not deadlines.reporter_had_last_word(case, now):
         raise Conflict(
             _("The reporter has not rated yet and the rating window is still open."),
             current_version=case.version,
         )
-    if case.handling_mode != HandlingMode.ON_THE_SPOT and case.verified_at is None:
-        raise Conflict(_("The case has not been verified."), current_version=case.version)
     return _apply(
         case,
         actor=actor,
@@ -178,13 +186,21 @@ def close_case(case: Case, *, actor: User | None, version: int | None, note: str
         version=version,
         to_state=State.CLOSED,
         note=note,
+        now=now,
         outcome=Outcome.SOLVED,
         closed_at=now,
     )
 
 
 def _reopen_for_handling(
-    case: Case, *, actor: User | None, version: int | None, kind: EventKind, note: str, **extra: Any
+    case: Case,
+    *,
+    actor: User | None,
+    version: int | None,
+    kind: EventKind,
+    note: str,
+    data: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> Case:
     """Back to handling at the level (and by the person) that handled it, with a fresh stage clock."""
     now = timezone.now()
@@ -200,12 +216,14 @@ def _reopen_for_handling(
         version=version,
         to_state=State.IN_PROGRESS,
         note=note,
+        data=data,
         now=now,
         resolved_at=None,
         verified_at=None,
         verifier=None,
         rating_due_at=None,
         verification_due_at=None,
+        handling_mode=HandlingMode.RESPONSIBLE,
         satisfaction="",
         score=None,
         rating_comment="",
@@ -221,22 +239,18 @@ def _reopen_for_handling(
 def reopen_case(
     case: Case, *, actor: User, version: int | None, comment: str, by_phone: bool = False
 ) -> Case:
-    """The reporter says it is not solved: within the window (while awaiting the rating, or after
-    closing until the window ends) the case goes back to its handler, who is told (docs/domain.md §3.4)."""
+    """The reporter says it is not solved: within the window (while awaiting the rating, or after a
+    solved closure, until the rating window ends) the case goes back to its handler, who is told.
+    A comment is required; staff may record a reopening asked for on a phone call-back
+    (``by_phone``). Docs/domain.md §3.4."""
     own = access.is_reporter(actor, case)
     _require(
         own or (by_phone and access.can_triage(actor, case)), _("Only the reporter can reopen the case.")
     )
-    comment = _reason(comment, "comment")
     now = timezone.now()
-    in_window = case.state == State.AWAITING_RATING or (
-        case.state == State.CLOSED
-        and case.outcome == Outcome.SOLVED
-        and case.rating_due_at is not None
-        and now < case.rating_due_at
-    )
-    if not in_window:
+    if not deadlines.reopen_window_open(case, now):
         raise Conflict(_("The window for reopening this case has passed."), current_version=case.version)
+    comment = _reason(comment, "comment")
     handler = case.handler
     case = _reopen_for_handling(
         case,
@@ -244,6 +258,7 @@ def reopen_case(
         version=version,
         kind=EventKind.REOPEN,
         note=comment,
+        data={"by_phone": by_phone} if by_phone else None,
         reopen_count=case.reopen_count + 1,
     )
     _tell(
@@ -263,6 +278,7 @@ def close_unsolved(case: Case, *, actor: User, version: int | None, reason: str)
     _require(access.can_supervise(actor, case), _("The level above decides to close a case unsolved."))
     _check_state(case, OPEN_STATES)
     reason = _reason(reason)
+    now = timezone.now()
     case = _apply(
         case,
         actor=actor,
@@ -270,9 +286,10 @@ def close_unsolved(case: Case, *, actor: User, version: int | None, reason: str)
         version=version,
         to_state=State.CLOSED,
         note=reason,
+        now=now,
         outcome=Outcome.UNSOLVED,
         closure_reason=reason,
-        closed_at=timezone.now(),
+        closed_at=now,
         **_release(),
     )
     _tell(

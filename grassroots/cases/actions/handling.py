@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +16,7 @@ from grassroots.cases.actions._base import (
     _ask_rating,
     _check_class,
     _check_state,
+    _check_version,
     _hold,
     _reason,
     _release,
@@ -42,7 +43,6 @@ from grassroots.cases.models import (
 from grassroots.core.errors import Conflict, NotAllowed, ValidationError
 from grassroots.core.models import User
 from grassroots.notify.models import Kind
-from grassroots.org.access import active_posts
 from grassroots.org.choices import Role
 from grassroots.org.models import Department, Post
 
@@ -121,6 +121,7 @@ def resolve_case(case: Case, *, actor: User, version: int | None, resolution: st
         actor=actor,
         kind=EventKind.RESOLVE,
         version=version,
+        now=now,
         to_state=State.RESOLVED,
         note=resolution,
         resolution=resolution,
@@ -136,11 +137,7 @@ def solve_on_the_spot(
 ) -> Case:
     """马上办: whoever received it solves it at once and says what was done; it still gets verified
     later, by sampling or by the reporter's rating (docs/domain.md §3.2)."""
-    allowed = access.can_triage(actor, case) or any(
-        post.unit_id == case.unit_id and post.role in (Role.GRID_MANAGER, Role.GRID_LEADER)
-        for post in active_posts(actor)
-    )
-    _require(allowed, _("You cannot solve this case on the spot."))
+    _require(access.can_solve_on_the_spot(actor, case), _("You cannot solve this case on the spot."))
     _check_state(case, {State.REGISTERED, State.TRIAGED})
     resolution = _reason(resolution, "resolution")
     if triage_class:
@@ -151,6 +148,7 @@ def solve_on_the_spot(
         actor=actor,
         kind=EventKind.SOLVE_ON_SPOT,
         version=version,
+        now=now,
         to_state=State.AWAITING_RATING,
         note=resolution,
         triage_class=triage_class or case.triage_class or TriageClass.COMMUNITY,
@@ -203,7 +201,7 @@ def return_case(case: Case, *, actor: User, version: int | None, reason: str) ->
 def escalate_case(
     case: Case,
     *,
-    actor: User | None,
+    actor: User,
     version: int | None,
     reason: str,
     to_level: str | None = None,
@@ -211,12 +209,47 @@ def escalate_case(
 ) -> Case:
     """三级联动: take the case one level up (grid → community → street → department), with a reason.
     Urgent cases of categories that allow it may skip levels; the skipped levels are copied (抄送).
-    The sweeper escalates (actor None) when the catalog says so and a stage is overdue."""
-    if actor is not None:
-        _require(
-            access.can_handle(actor, case) or access.can_supervise(actor, case),
-            _("You cannot escalate this case."),
-        )
+    The sweeper escalates (through ``escalate_overdue``) when the catalog says so and a stage is
+    overdue."""
+    _require(
+        access.can_handle(actor, case) or access.can_supervise(actor, case),
+        _("You cannot escalate this case."),
+    )
+    return _escalate(
+        case,
+        actor=actor,
+        version=version,
+        reason=reason,
+        to_level=to_level,
+        department=department,
+        now=timezone.now(),
+    )
+
+
+def escalate_overdue(case: Case, *, now: dt.datetime) -> Case:
+    """The sweeper's automatic escalation of an overdue stage, one level up (docs/domain.md §3.2).
+    Runs in the caller's transaction."""
+    return _escalate(
+        case,
+        actor=None,
+        version=case.version,
+        reason=_("Stage overdue: escalated automatically."),
+        to_level=None,
+        department=None,
+        now=now,
+    )
+
+
+def _escalate(
+    case: Case,
+    *,
+    actor: User | None,
+    version: int | None,
+    reason: str,
+    to_level: str | None,
+    department: Department | None,
+    now: dt.datetime,
+) -> Case:
     _check_state(case, {State.ROUTED, State.IN_PROGRESS})
     reason = _reason(reason)
     current = LEVEL_ORDER.index(Level(case.level)) if case.level else -1
@@ -241,7 +274,6 @@ def escalate_case(
             or case.planned_department
             or (case.category.effective_department() if case.category else None)
         )
-    now = timezone.now()
     held = _hold(case, target, department=department, now=now)
     copied_units = [u for u in (_unit_for_level(case, level) for level in skipped) if u is not None]
     case = _apply(
@@ -251,6 +283,7 @@ def escalate_case(
         version=version,
         to_state=State.ROUTED,
         note=reason,
+        now=now,
         data={
             "to": target,
             "department": department.code if department and target == Level.DEPARTMENT else None,
@@ -288,8 +321,11 @@ def request_extension(
     """Ask for more working days; the level above decides."""
     _require(access.can_handle(actor, case), _("Only the handler can ask for an extension."))
     _check_state(case, {State.ROUTED, State.IN_PROGRESS, State.GUIDED})
-    amount = Decimal(str(days))
-    if amount <= 0 or amount > 60:
+    try:
+        amount = Decimal(str(days))
+    except InvalidOperation:
+        amount = Decimal(-1)
+    if not amount.is_finite() or not Decimal("0.5") <= amount <= 60 or amount != round(amount, 2):
         raise ValidationError({"days": [_("Ask for between 0.5 and 60 working days.")]})
     reason = _reason(reason)
     if case.extensions.filter(status=ExtensionStatus.PENDING).exists():
@@ -302,6 +338,7 @@ def request_extension(
         actor=actor,
         kind=EventKind.REQUEST_EXTENSION,
         version=version,
+        now=now,
         note=reason,
         data={"days": str(amount)},
     )
@@ -319,20 +356,25 @@ def request_extension(
 def decide_extension(
     extension: Extension, *, actor: User, version: int | None, approve: bool, note: str = ""
 ) -> Case:
-    """Approve (the stage and case deadlines move by the days asked) or refuse an extension."""
+    """Approve (the stage and case deadlines move by the working days asked, and a warning colour
+    drops if the moved clock says so) or refuse an extension; the level above decides, never the
+    one who asked (docs/domain.md §3.3)."""
     case = Case.objects.select_for_update().get(pk=extension.case_id)
     _require(access.can_supervise(actor, case), _("The level above decides extensions."))
     if extension.requested_by_id == actor.pk:
         raise NotAllowed(_("You cannot decide your own extension request."))
+    _check_state(case, {State.ROUTED, State.IN_PROGRESS, State.GUIDED})
+    _check_version(case, version)
+    now = timezone.now()
     if not Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
         decided_by=actor,
-        decided_at=timezone.now(),
+        decided_at=now,
         decision_note=note,
     ):
         raise Conflict(_("This request has already been decided."), current_version=case.version)
     if not approve:
-        case = _apply(case, actor=actor, kind=EventKind.REFUSE_EXTENSION, version=version, note=note)
+        case = _apply(case, actor=actor, kind=EventKind.REFUSE_EXTENSION, version=version, now=now, note=note)
     else:
         days = extension.days
         moved: dict[str, Any] = {}
@@ -347,6 +389,8 @@ def decide_extension(
             value = getattr(case, name)
             if value is not None:
                 moved[name] = deadlines.add_working_days(value, days)
+                setattr(case, name, moved[name])
+        moved.update(deadlines.settled_colours(case, now))
         case = _apply(
             case,
             actor=actor,
@@ -354,6 +398,7 @@ def decide_extension(
             version=version,
             note=note,
             data={"days": str(days)},
+            now=now,
             **moved,
         )
     _tell(

@@ -178,12 +178,20 @@ def resolve_problem(
 def verify_problem(
     problem: CommonProblem, *, actor: User, version: int | None, note: str = ""
 ) -> CommonProblem:
-    """Someone other than the resolver verifies the problem; each member goes to its own
-    reporter's rating and then closes like any case."""
+    """Someone other than the resolver verifies the problem (and other than whoever resolved any
+    member on its own); each member goes to its own reporter's rating and then closes like any
+    case (docs/domain.md §3.2, §3.4)."""
     if problem.resolved_by_id == actor.pk:
         raise NotAllowed(_("The problem must be verified by someone other than the one who resolved it."))
     members = _lock_problem(problem, version, ProblemState.RESOLVED)
     _check_problem_scope(actor, members)
+    for case in members:
+        if case.state == State.RESOLVED:
+            _require(
+                access.can_verify(actor, case),
+                _("Case %(number)s must be verified by someone other than its handler.")
+                % {"number": case.number},
+            )
     now = timezone.now()
     CommonProblem.objects.filter(pk=problem.pk).update(
         state=ProblemState.VERIFIED, verified_at=now, version=F("version") + 1

@@ -67,6 +67,7 @@ def triage_case(
     if urgency is not None and urgency not in Urgency.values:
         raise ValidationError({"urgency": [_("Unknown urgency.")]})
     _check_version(case, version)
+    now = timezone.now()
     case.category = category or case.category
     case.triage_class = triage_class
     case.urgency = urgency or case.urgency
@@ -78,11 +79,12 @@ def triage_case(
         to_state=State.TRIAGED,
         note=reason,
         data={"class": triage_class, "category": case.category.code if case.category else None},
+        now=now,
         triage_class=triage_class,
         triage_reason=reason,
         category=case.category,
         urgency=case.urgency,
-        **_case_clock(case),
+        **_case_clock(case, now),
     )
 
 
@@ -104,6 +106,7 @@ def retriage_case(
     _check_category(case, category)
     reason = _reason(reason)
     _check_version(case, version)
+    now = timezone.now()
     previous = case.triage_class
     case.category = category or case.category
     case.triage_class = triage_class
@@ -115,13 +118,14 @@ def retriage_case(
         to_state=State.TRIAGED,
         note=reason,
         data={"from": previous, "to": triage_class},
+        now=now,
         triage_class=triage_class,
         triage_reason=reason,
         category=case.category,
         private_mode="",
         follow_up_due_at=None,
         planned_department=None,
-        **_case_clock(case),
+        **_case_clock(case, now),
         **_release(),
     )
 
@@ -161,6 +165,7 @@ def route_case(
             actor=actor,
             kind=EventKind.GUIDE,
             version=version,
+            now=now,
             to_state=State.GUIDED,
             note=note,
             data={"private_mode": private_mode, "follow_up_by": follow_up.isoformat()},
@@ -197,6 +202,7 @@ def route_case(
         actor=actor,
         kind=EventKind.ROUTE,
         version=version,
+        now=now,
         to_state=State.ROUTED,
         note=note,
         data=data,
@@ -219,7 +225,10 @@ def follow_up_private(
 ) -> Case:
     """Record the follow-up of a guided 私事: solved (by the resident, mutual aid or the market) goes
     to the reporter's rating; still in real difficulty goes back to triage for assistance under
-    policy ("分流不是放任不管", docs/domain.md §3.1)."""
+    policy ("分流不是放任不管", docs/domain.md §3.1).
+
+    No staff member handled a solved 私事, so the one who followed it up is its verifier (核实 that
+    it is solved), not its handler; like any verified case it closes when the rating window ends."""
     _require(
         access.can_handle(actor, case) or access.can_triage(actor, case), _("You cannot follow up this case.")
     )
@@ -239,10 +248,13 @@ def follow_up_private(
             to_state=State.AWAITING_RATING,
             note=note,
             data={"solved": True, "private_mode": private_mode},
+            now=now,
             private_mode=private_mode,
             resolution=note,
             resolved_at=now,
-            handler=actor,
+            handler=None,
+            verified_at=now,
+            verifier=actor,
             rating_due_at=now + dt.timedelta(days=_sla(case).rating_window_days),
             **_release(),
         )
@@ -256,6 +268,8 @@ def follow_up_private(
         to_state=State.TRIAGED,
         note=note,
         data={"solved": False},
+        now=now,
+        follow_up_due_at=None,
         **_release(),
     )
 
@@ -270,6 +284,7 @@ def reject_case(case: Case, *, actor: User, version: int | None, outcome: str, r
     if outcome not in (Outcome.NOT_RESPONSIBLE, Outcome.NOT_TRUE):
         raise ValidationError({"outcome": [_("Choose “not our responsibility” or “not true”.")]})
     reason = _reason(reason)
+    now = timezone.now()
     case = _apply(
         case,
         actor=actor,
@@ -278,9 +293,10 @@ def reject_case(case: Case, *, actor: User, version: int | None, outcome: str, r
         to_state=State.CLOSED,
         note=reason,
         data={"outcome": outcome},
+        now=now,
         outcome=outcome,
         closure_reason=reason,
-        closed_at=timezone.now(),
+        closed_at=now,
         **_release(),
     )
     _tell(
@@ -297,15 +313,22 @@ def reject_case(case: Case, *, actor: User, version: int | None, outcome: str, r
 
 @transaction.atomic
 def mark_duplicate(case: Case, *, actor: User, version: int | None, original: Case, note: str = "") -> Case:
-    """Close a case as a duplicate of another; its reporter then follows the original's updates."""
+    """Close a case as a duplicate of another; its reporter then follows the original's updates
+    (told when the original is resolved). The link always goes to the root original, and the
+    case's own duplicates move to it too, so that chains never form."""
     _require(access.can_triage(actor, case), _("You cannot merge this case."))
     _check_state(case, OPEN_STATES)
+    visible = access.cases_visible_to(actor)
     while original.duplicate_of_id is not None:  # link to the root, never to another duplicate
         original = original.duplicate_of  # type: ignore[assignment]
+    if not visible.filter(pk=original.pk).exists():
+        raise ValidationError({"original": [_("No such case.")]})
     if original.pk == case.pk:
         raise ValidationError({"original": [_("A case cannot duplicate itself.")]})
     if original.district_id != case.district_id:
         raise ValidationError({"original": [_("The original case is in another district.")]})
+    _check_version(case, version)
+    now = timezone.now()
     if case.duplicates.exists():
         case.duplicates.update(duplicate_of=original)  # its own duplicates follow the original too
     case = _apply(
@@ -316,10 +339,11 @@ def mark_duplicate(case: Case, *, actor: User, version: int | None, original: Ca
         to_state=State.CLOSED,
         note=note,
         data={"original": original.number},
+        now=now,
         duplicate_of=original,
         outcome=Outcome.DUPLICATE,
         closure_reason=note,
-        closed_at=timezone.now(),
+        closed_at=now,
         **_release(),
     )
     _tell(
