@@ -194,6 +194,12 @@ TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5
 EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Outbound notification channels (dotted paths); SMS or WeChat adapters are added here.
 NOTIFY_CHANNELS = env.string_list("NOTIFY_CHANNELS", ["grassroots.notify.channels.EmailChannel"])
+# The outbound sender (manage.py send_notifications): attempts per delivery before it is marked
+# failed, seconds before a failed attempt is retried, and seconds after which a delivery left in
+# "sending" (its sender died) is taken over by another sender.
+NOTIFY_MAX_ATTEMPTS = env.integer("NOTIFY_MAX_ATTEMPTS", 5, minimum=1, maximum=100)
+NOTIFY_RETRY_SECONDS = env.integer("NOTIFY_RETRY_SECONDS", 300, minimum=0)
+NOTIFY_SENDING_TIMEOUT_SECONDS = env.integer("NOTIFY_SENDING_TIMEOUT_SECONDS", 900, minimum=30)
 # The site's public address, for links in outbound messages.
 SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "grassroots@localhost")
@@ -236,6 +242,23 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "grassroots.org.choices.UnitKind",
         "PartyOrgKindEnum": "grassroots.org.choices.PartyOrgKind",
         "FacilityKindEnum": "grassroots.people.choices.FacilityKind",
+        # The ledger (grassroots/api/cases.py, inbox.py).
+        "CaseStateEnum": "grassroots.cases.choices.State",
+        "ProblemStateEnum": "grassroots.cases.choices.ProblemState",
+        "OutcomeEnum": "grassroots.cases.choices.Outcome",
+        "RejectOutcomeEnum": "grassroots.api.cases.REJECT_OUTCOMES",
+        "LevelEnum": "grassroots.cases.choices.Level",
+        "ColorEnum": "grassroots.cases.choices.Color",
+        "SupervisionEnum": "grassroots.cases.choices.Supervision",
+        "EventKindEnum": "grassroots.cases.choices.EventKind",
+        "ReporterKindEnum": "grassroots.cases.choices.ReporterKind",
+        "ExtensionStatusEnum": "grassroots.cases.choices.ExtensionStatus",
+        "PartyStatusEnum": "grassroots.people.choices.PartyStatus",  # beside ExtensionStatus
+        "NotificationKindEnum": "grassroots.notify.models.Kind",
+        # The catalog and calendar (grassroots/api/catalog.py).
+        "TriageClassOrAnyEnum": "grassroots.api.catalog.CLASS_CHOICES",
+        "LimitStageEnum": "grassroots.cases.models.LimitStage",
+        "DayKindEnum": "grassroots.core.models.DayKind",
     },
 }
 

@@ -16,6 +16,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from grassroots.cases.tests.conftest import ledger, report  # noqa: F401 - the ledger's world, for its endpoints
 from grassroots.org import geo
 
 
