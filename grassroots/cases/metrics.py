@@ -1,0 +1,622 @@
+"""The published metrics of the ledger, per unit subtree and period (docs/domain.md §3.5).
+
+Definitions (the formula texts in ``FORMULAS`` say the same, and travel with every figure):
+
+- received = cases received (``received_at``) in the period; responded_in_time = of those, first
+  acted on (``first_response_at``) no later than ``response_due_at``.
+  响应率 response rate = responded_in_time / received.
+- A case *settles* at ``closed_at`` if it was closed no later than its deadline ``due_at``, else at
+  ``due_at`` (no deadline: at ``closed_at``). due = cases that settle in the period, duplicates
+  (merged into their original) excluded; an open case past its deadline therefore counts.
+  solved = of those, closed with outcome "solved" (by now, for live figures; by the freezing time
+  for frozen ones); solved_in_time = of those, closed no later than ``due_at``.
+  办结率 completion = solved / due; 按期办结率 on-time = solved_in_time / due. Unsolved,
+  not-responsible and not-true outcomes count in the denominator, never in the numerator.
+- rated = cases rated (``rated_at``) in the period; satisfied = of those, 满意 or 基本满意.
+  满意率 satisfaction = satisfied / rated.
+- closed = cases closed (``closed_at``) in the period with outcome "solved"; reopened = of those,
+  reopened at least once. 重开率 reopen rate = reopened / closed.
+- A ratio is null when its denominator is 0.
+
+A case counts for the unit it belongs to (``Case.unit``: its grid, or the fallback community or
+street) and for every unit above it. Counting takes four GROUP BY queries on ``case.unit_id``, one
+per clock (received, deadline, closure, rating), each a range on one of the ledger's
+``(district, <time>)`` indexes; the counts are then added up along each unit's path, as the base
+survey does (``people/survey.py``). So a table costs a fixed number of queries whatever the size of
+the subtree. Ratings have no ``(district, rated_at)`` index: that query reads the district's
+cases (see docs/metrics.md).
+
+Periods are calendar months, quarters and years in the platform's local time
+(``settings.TIME_ZONE``, Asia/Shanghai). Complete periods are frozen into ``MetricSnapshot`` rows
+by ``manage.py freeze_metrics``; past figures and rankings are read from them, so they never move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, Field, Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.cases.choices import Outcome, Satisfaction, TriageClass
+from grassroots.cases.models import Case, Category, MetricSnapshot, PeriodKind, SlaSettings
+from grassroots.core import audit
+from grassroots.core.models import AuditAction
+from grassroots.core.tree import pks_of
+from grassroots.org.choices import ADMINISTRATIVE_KINDS, UnitKind
+from grassroots.org.models import Unit
+
+# -- what is counted --------------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """The counts behind the ratios; the same fields as ``MetricSnapshot``."""
+
+    received: int = 0
+    responded_in_time: int = 0
+    due: int = 0
+    solved: int = 0
+    solved_in_time: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    closed: int = 0
+    reopened: int = 0
+
+    def add(self, values: dict[str, int]) -> None:
+        for name, value in values.items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNT_FIELDS}
+
+
+COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Counts))
+
+# metric → (numerator, denominator)
+RATIOS: dict[str, tuple[str, str]] = {
+    "response": ("responded_in_time", "received"),
+    "completion": ("solved", "due"),
+    "on_time": ("solved_in_time", "due"),
+    "satisfaction": ("satisfied", "rated"),
+    "reopen": ("reopened", "closed"),
+}
+METRICS: tuple[str, ...] = tuple(RATIOS)
+# A lower reopen rate is the better one; every other ratio ranks highest first.
+LOWER_IS_BETTER = frozenset({"reopen"})
+
+FORMULAS: dict[str, Promise] = {
+    "response": _(
+        "Response rate = cases first acted on within the response limit / cases received in the period"
+    ),
+    "completion": _(
+        "Completion rate = cases closed as solved / cases due in the period. A case is due in the "
+        "period in which it was closed if it was closed by its deadline, otherwise in the period of "
+        "its deadline, so open cases past their deadline count; duplicates do not count; cases closed "
+        "unsolved, not our responsibility or not true count as due but not as solved"
+    ),
+    "on_time": _(
+        "On-time rate = cases closed as solved by their deadline / cases due in the period "
+        "(cases due as for the completion rate)"
+    ),
+    "satisfaction": _("Satisfaction rate = (satisfied + basically satisfied) / cases rated in the period"),
+    "reopen": _(
+        "Reopen rate = cases closed as solved in the period that had been reopened / "
+        "cases closed as solved in the period"
+    ),
+}
+
+
+def formulas() -> dict[str, str]:
+    """The published formula of each ratio in the active language, shown next to every figure."""
+    return {key: str(text) for key, text in FORMULAS.items()}
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+LIVE = "live"
+FROZEN = "frozen"
+MIXED = "mixed"
+# Where a table's figures come from: "frozen" snapshots, "live" counts, or both ("mixed").
+SOURCES = [LIVE, FROZEN, MIXED]
+
+
+@dataclass
+class MetricRow:
+    """One unit's figures for one period: the counts of its whole subtree and the ratios."""
+
+    unit_id: int
+    code: str
+    name: str
+    kind: str
+    depth: int
+    path: str
+    counts: Counts = field(default_factory=Counts)
+    source: str = LIVE
+    frozen_at: dt.datetime | None = None
+
+    def ratio(self, metric: str) -> float | None:
+        numerator, denominator = RATIOS[metric]
+        return ratio(getattr(self.counts, numerator), getattr(self.counts, denominator))
+
+    def sample(self, metric: str) -> int:
+        """The denominator of ``metric``: how many cases the ratio rests on."""
+        return int(getattr(self.counts, RATIOS[metric][1]))
+
+    @property
+    def ratios(self) -> dict[str, float | None]:
+        return {metric: self.ratio(metric) for metric in METRICS}
+
+    @property
+    def formulas(self) -> dict[str, str]:
+        return formulas()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind,
+            "depth": self.depth,
+            "source": self.source,
+            "frozen_at": self.frozen_at,
+            "counts": self.counts.as_dict(),
+            "ratios": {k: round(v, 4) if v is not None else None for k, v in self.ratios.items()},
+        }
+
+
+# -- periods --------------------------------------------------------------------------------------
+
+_MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in the platform's local time (Asia/Shanghai)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def _as_moment(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            return timezone.make_aware(value, timezone.get_default_timezone())
+        return value
+    return local_midnight(value)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month, quarter or year; ``start`` is its first day, ``end`` the next period's."""
+
+    kind: str
+    start: dt.date
+
+    @property
+    def end(self) -> dt.date:
+        months = self.start.month - 1 + _MONTHS[PeriodKind(self.kind)]
+        return dt.date(self.start.year + months // 12, months % 12 + 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return local_midnight(self.start)
+
+    @property
+    def end_at(self) -> dt.datetime:
+        return local_midnight(self.end)
+
+    def next(self) -> Period:
+        return Period(self.kind, self.end)
+
+    def is_complete(self, now: dt.datetime | None = None) -> bool:
+        return self.end_at <= (now or timezone.now())
+
+
+def period_containing(kind: str, day: dt.date | dt.datetime) -> Period:
+    """The month, quarter or year (local time) that contains ``day``."""
+    kind = PeriodKind(kind)
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(_as_moment(day), timezone.get_default_timezone()).date()
+    step = _MONTHS[kind]
+    month = (day.month - 1) // step * step + 1
+    return Period(str(kind), dt.date(day.year, month, 1))
+
+
+def current_period(kind: str, now: dt.datetime | None = None) -> Period:
+    return period_containing(kind, now or timezone.now())
+
+
+# -- counting ---------------------------------------------------------------------------------------
+
+_SOLVED = Q(outcome=Outcome.SOLVED)
+_SOLVED_IN_TIME = _SOLVED & Q(closed_at__lte=F("due_at"))
+_NOT_DUPLICATE = ~Q(outcome=Outcome.DUPLICATE)
+# Closed no later than the deadline (or with no deadline): the case settles when it is closed.
+_SETTLES_AT_CLOSE = Q(closed_at__isnull=False) & (Q(due_at__isnull=True) | Q(closed_at__lte=F("due_at")))
+# Not closed by the deadline (open, or closed late): the case settles at its deadline.
+_SETTLES_AT_DEADLINE = Q(due_at__isnull=False) & (Q(closed_at__isnull=True) | Q(closed_at__gt=F("due_at")))
+_SATISFIED = Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])
+
+
+def _cases_under(root: Unit) -> QuerySet[Case]:
+    """Cases belonging to ``root``'s subtree, keyed by district so the time indexes apply."""
+    if root.kind == UnitKind.DISTRICT or root.district_id == root.pk:
+        return Case.objects.filter(district_id=root.pk)
+    if root.district_id:
+        return Case.objects.filter(district_id=root.district_id, unit__path__subtree=root.path)
+    districts = Unit.objects.filter(path__subtree=root.path, kind=UnitKind.DISTRICT).values("pk")
+    return Case.objects.filter(district_id__in=districts, unit__path__subtree=root.path)
+
+
+def _grouped(qs: QuerySet[Case], **counts: Any) -> Iterable[tuple[str, dict[str, int]]]:
+    """``(unit path, {count: n})`` per unit that has cases in ``qs``."""
+    names = list(counts)
+    for _unit_id, path, *values in qs.values_list("unit_id", "unit__path").annotate(**counts).order_by():
+        yield path, dict(zip(names, values, strict=True))
+
+
+def count_by_unit(root: Unit, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dict[str, int]]]:
+    """The counts of each unit under ``root`` for cases of that very unit (not yet rolled up):
+    four GROUP BY queries, one per clock, each a range on a ``(district, time)`` index."""
+    base = _cases_under(root)
+    out: list[tuple[str, dict[str, int]]] = []
+    out += _grouped(
+        base.filter(received_at__gte=start, received_at__lt=end),
+        received=Count("id"),
+        responded_in_time=Count(
+            "id", filter=Q(first_response_at__isnull=False, first_response_at__lte=F("response_due_at"))
+        ),
+    )
+    settled_at_deadline = base.filter(_SETTLES_AT_DEADLINE, _NOT_DUPLICATE, due_at__gte=start, due_at__lt=end)
+    out += _grouped(
+        settled_at_deadline,
+        due=Count("id"),
+        solved=Count("id", filter=_SOLVED),
+        solved_in_time=Count("id", filter=_SOLVED_IN_TIME),  # 0 by construction; kept for one rule
+    )
+    settled_at_close = _SETTLES_AT_CLOSE & _NOT_DUPLICATE
+    out += _grouped(
+        base.filter(closed_at__gte=start, closed_at__lt=end),
+        due=Count("id", filter=settled_at_close),
+        solved=Count("id", filter=settled_at_close & _SOLVED),
+        solved_in_time=Count("id", filter=settled_at_close & _SOLVED_IN_TIME),
+        closed=Count("id", filter=_SOLVED),
+        reopened=Count("id", filter=_SOLVED & Q(reopen_count__gt=0)),
+    )
+    out += _grouped(
+        base.filter(rated_at__gte=start, rated_at__lt=end),
+        rated=Count("id"),
+        satisfied=Count("id", filter=_SATISFIED),
+    )
+    return out
+
+
+def _row_units(root: Unit, levels: int | None) -> list[MetricRow]:
+    """Empty rows for ``root`` and its active administrative descendants ``levels`` deep."""
+    qs = Unit.objects.filter(path__subtree=root.path, kind__in=sorted(ADMINISTRATIVE_KINDS)).filter(
+        Q(pk=root.pk) | Q(is_active=True)
+    )
+    if levels is not None:
+        qs = qs.filter(depth__lte=root.depth + levels)
+    return [
+        MetricRow(pk, code, name, kind, depth, path)
+        for pk, code, name, kind, depth, path in qs.order_by("path").values_list(
+            "pk", "code", "name", "kind", "depth", "path"
+        )
+    ]
+
+
+def _roll_up(rows: Sequence[MetricRow], groups: Iterable[tuple[str, dict[str, int]]]) -> None:
+    by_pk = {row.unit_id: row for row in rows}
+    for path, values in groups:
+        for pk in pks_of(path):
+            row = by_pk.get(pk)
+            if row is not None:
+                row.counts.add(values)
+
+
+def metrics_for(
+    unit: Unit, start: dt.date | dt.datetime, end: dt.date | dt.datetime, *, levels: int | None = 1
+) -> list[MetricRow]:
+    """Live figures for ``unit`` and its administrative children ``levels`` deep (None: down to the
+    grids) over ``[start, end)``; dates are local midnights. Five queries in all."""
+    rows = _row_units(unit, levels)
+    _roll_up(rows, count_by_unit(unit, _as_moment(start), _as_moment(end)))
+    return rows
+
+
+# -- frozen and live periods ---------------------------------------------------------------------------
+
+
+@dataclass
+class PeriodMetrics:
+    """A period's table: frozen figures where snapshots exist, live ones otherwise (``source``)."""
+
+    unit: Unit
+    period: Period
+    levels: int | None
+    complete: bool
+    source: str
+    rows: list[MetricRow]
+
+
+def _frozen_rows(unit: Unit, period: Period, levels: int | None) -> dict[int, MetricSnapshot]:
+    qs = MetricSnapshot.objects.filter(
+        unit__path__subtree=unit.path, period_kind=period.kind, period_start=period.start
+    )
+    if levels is not None:
+        qs = qs.filter(unit__depth__lte=unit.depth + levels)
+    return {snapshot.unit_id: snapshot for snapshot in qs}
+
+
+def period_metrics(
+    unit: Unit,
+    kind: str,
+    start: dt.date,
+    levels: int | None = 1,
+    *,
+    now: dt.datetime | None = None,
+) -> PeriodMetrics:
+    """The table for the period of ``kind`` containing ``start``.
+
+    A complete period reads the frozen snapshots (docs/domain.md §3.5: past figures never move);
+    units without a snapshot yet, and the current period, are computed live. ``source`` says which:
+    "frozen", "live" or "mixed".
+    """
+    period = period_containing(kind, start)
+    complete = period.is_complete(now)
+    rows = _row_units(unit, levels)
+    frozen = _frozen_rows(unit, period, levels) if complete else {}
+    if any(row.unit_id not in frozen for row in rows):
+        _roll_up(rows, count_by_unit(unit, period.start_at, period.end_at))
+    for row in rows:
+        snapshot = frozen.get(row.unit_id)
+        if snapshot is not None:
+            row.counts = Counts(**{name: getattr(snapshot, name) for name in COUNT_FIELDS})
+            row.source = FROZEN
+            row.frozen_at = snapshot.frozen_at
+    sources = {row.source for row in rows}
+    source = sources.pop() if len(sources) == 1 else (MIXED if sources else LIVE)
+    return PeriodMetrics(unit, period, levels, complete, source, rows)
+
+
+# -- rankings ----------------------------------------------------------------------------------------
+
+
+def _default_min_sample() -> int:
+    field = SlaSettings._meta.get_field("min_ranking_sample")
+    assert isinstance(field, Field)
+    return int(field.get_default())
+
+
+DEFAULT_MIN_SAMPLE = _default_min_sample()
+RANKED = "ranked"
+INSUFFICIENT_SAMPLE = "insufficient_sample"
+
+
+def min_ranking_sample(unit: Unit) -> int:
+    """The district's minimum sample for rankings (``SlaSettings``), read without creating settings."""
+    district_id = unit.pk if unit.kind == UnitKind.DISTRICT else unit.district_id
+    found = SlaSettings.objects.filter(district_id=district_id).values_list("min_ranking_sample", flat=True)
+    value = found.first() if district_id else None
+    return DEFAULT_MIN_SAMPLE if value is None else int(value)
+
+
+@dataclass
+class RankEntry:
+    row: MetricRow
+    value: float | None
+    sample: int
+    rank: int | None  # None: not ranked
+    status: str
+
+
+@dataclass
+class Ranking:
+    """The unit's children ranked by one ratio; those resting on fewer than ``min_sample`` cases
+    are listed after the ranked ones as "insufficient sample" (docs/domain.md §3.5)."""
+
+    unit: Unit
+    period: Period
+    metric: str
+    min_sample: int
+    complete: bool
+    source: str
+    entries: list[RankEntry]
+
+    @property
+    def formula(self) -> str:
+        return str(FORMULAS[self.metric])
+
+
+def ranking(unit: Unit, kind: str, start: dt.date, metric: str, *, now: dt.datetime | None = None) -> Ranking:
+    """Rank ``unit``'s administrative children by ``metric`` for the period containing ``start``.
+
+    Past periods use their frozen figures. Ties share a rank (1, 2, 2, 4). A child whose
+    denominator is below the district's minimum sample (default 20) is not ranked.
+    """
+    if metric not in RATIOS:
+        raise ValueError(f"unknown metric {metric!r}")
+    table = period_metrics(unit, kind, start, levels=1, now=now)
+    minimum = min_ranking_sample(unit)
+    children = [row for row in table.rows if row.depth == unit.depth + 1]
+    eligible: list[tuple[float, MetricRow]] = []
+    others: list[RankEntry] = []
+    for row in children:
+        value = row.ratio(metric)
+        if value is None or row.sample(metric) < minimum:
+            others.append(RankEntry(row, value, row.sample(metric), None, INSUFFICIENT_SAMPLE))
+        else:
+            eligible.append((value, row))
+    sign = 1 if metric in LOWER_IS_BETTER else -1
+    eligible.sort(key=lambda item: (sign * item[0], item[1].code))
+    entries: list[RankEntry] = []
+    for position, (value, row) in enumerate(eligible, start=1):
+        tied = entries and entries[-1].value == value
+        rank = entries[-1].rank if tied and entries[-1].rank is not None else position
+        entries.append(RankEntry(row, value, row.sample(metric), rank, RANKED))
+    entries += sorted(others, key=lambda entry: entry.row.code)
+    return Ranking(unit, table.period, metric, minimum, table.complete, table.source, entries)
+
+
+# -- the three-way split and the categories -------------------------------------------------------------
+
+UNCLASSIFIED = "unclassified"
+
+
+@dataclass
+class CategoryCount:
+    code: str
+    name: str
+    count: int
+
+
+@dataclass
+class Split:
+    """Cases received in a period under a unit by triage class (大事/小事/私事, or not yet
+    triaged) and by top-level category of the matter catalog, largest first."""
+
+    received: int
+    by_class: dict[str, int]
+    top_categories: list[CategoryCount]
+    uncategorised: int
+
+
+def split(unit: Unit, start: dt.date | dt.datetime, end: dt.date | dt.datetime, *, top: int = 10) -> Split:
+    """The 三事分流 split and the top categories of cases received in ``[start, end)`` (two
+    queries). Always live: a re-triage moves a case between classes."""
+    by_class = {str(value): 0 for value in TriageClass.values} | {UNCLASSIFIED: 0}
+    by_category: dict[int, int] = {}
+    uncategorised = received = 0
+    rows = (
+        _cases_under(unit)
+        .filter(received_at__gte=_as_moment(start), received_at__lt=_as_moment(end))
+        .values_list("triage_class", "category_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for triage_class, category_id, n in rows:
+        received += n
+        by_class[triage_class or UNCLASSIFIED] += n
+        if category_id is None:
+            uncategorised += n
+        else:
+            by_category[category_id] = by_category.get(category_id, 0) + n
+    roots: dict[tuple[str, str], int] = {}
+    chains = Category.objects.filter(pk__in=list(by_category)).values_list(
+        "pk", "code", "name", "parent__code", "parent__name", "parent__parent__code", "parent__parent__name"
+    )
+    for pk, *chain in chains:
+        # The top-level category is the last one present along the (at most three-level) chain.
+        code, name = next((chain[i], chain[i + 1]) for i in (4, 2, 0) if chain[i] is not None)
+        roots[(code, name)] = roots.get((code, name), 0) + by_category[pk]
+    ranked = sorted(roots.items(), key=lambda item: (-item[1], item[0][0]))[:top]
+    return Split(
+        received,
+        by_class,
+        [CategoryCount(code, name, n) for (code, name), n in ranked],
+        uncategorised,
+    )
+
+
+# -- freezing --------------------------------------------------------------------------------------------
+
+
+def _frozen_units(district: Unit) -> list[MetricRow]:
+    return _row_units(district, None)
+
+
+def periods_to_freeze(district: Unit, kind: str, until: dt.date) -> list[Period]:
+    """Complete periods of ``kind`` from the district's first case up to those ending by ``until``."""
+    first = Case.objects.filter(district=district).aggregate(first=Min("received_at"))["first"]
+    if first is None:
+        return []
+    periods: list[Period] = []
+    period = period_containing(kind, first)
+    while period.end <= until:
+        periods.append(period)
+        period = period.next()
+    return periods
+
+
+def freeze(
+    district: Unit,
+    kind: str,
+    *,
+    until: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Freeze every complete period of ``kind`` that ends by ``until`` (default: today) for every
+    active administrative unit of ``district`` that has no snapshot for it yet. Returns the
+    number of snapshots written.
+
+    Safe to repeat and to run twice at once: existing snapshots are skipped and the unique
+    constraint on (unit, period) turns a concurrent duplicate into a no-op. A snapshot is a
+    system write, not a person's act; one audit record per run names what was frozen.
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now, timezone.get_default_timezone()).date()
+    until = min(until or today, today)
+    kind = str(PeriodKind(kind))
+    periods = periods_to_freeze(district, kind, until)
+    if not periods:
+        return 0
+    units = _frozen_units(district)
+    existing: dict[dt.date, set[int]] = {}
+    for start, unit_id in MetricSnapshot.objects.filter(
+        district=district, period_kind=kind, period_start__gte=periods[0].start
+    ).values_list("period_start", "unit_id"):
+        existing.setdefault(start, set()).add(unit_id)
+    written = 0
+    frozen_periods: list[str] = []
+    for period in periods:
+        have = existing.get(period.start, set())
+        if all(unit.unit_id in have for unit in units):
+            continue
+        rows = [MetricRow(r.unit_id, r.code, r.name, r.kind, r.depth, r.path) for r in units]
+        _roll_up(rows, count_by_unit(district, period.start_at, period.end_at))
+        with transaction.atomic():
+            before = MetricSnapshot.objects.filter(
+                district=district, period_kind=kind, period_start=period.start
+            ).count()
+            MetricSnapshot.objects.bulk_create(
+                [
+                    MetricSnapshot(
+                        district=district,
+                        unit_id=row.unit_id,
+                        period_kind=kind,
+                        period_start=period.start,
+                        frozen_at=now,
+                        **row.counts.as_dict(),
+                    )
+                    for row in rows
+                    if row.unit_id not in have
+                ],
+                ignore_conflicts=True,
+            )
+            after = MetricSnapshot.objects.filter(
+                district=district, period_kind=kind, period_start=period.start
+            ).count()
+        if after > before:
+            written += after - before
+            frozen_periods.append(period.start.isoformat())
+    if written:
+        audit.record(
+            actor=None,
+            action=AuditAction.CREATE,
+            target_type="cases.metricsnapshot",
+            target_id=f"{district.code}:{kind}",
+            label=f"{district.name} {kind}",
+            scope_path=district.path,
+            changes={"snapshots": written, "periods": frozen_periods},
+        )
+    return written
