@@ -1,9 +1,14 @@
 """Outbound channels. Each is a class with a ``name``, ``accepts(user)`` and ``send(notification)``;
 ``settings.NOTIFY_CHANNELS`` lists the dotted paths of the enabled ones (email by default), so SMS or
-WeChat adapters plug in without touching the domain code."""
+WeChat adapters plug in without touching the domain code (docs/notifications.md).
+
+``send`` either returns (the message was handed over) or raises (the sender records the error and
+retries later); it runs outside any database transaction.
+"""
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 from django.conf import settings
@@ -41,6 +46,27 @@ class EmailChannel(Channel):
             message=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.recipient.email],
+        )
+
+
+class LogChannel(Channel):
+    """Writes each notification to the log instead of sending it: for staging and development, and
+    an example of a second channel. Only the title and the link are logged, never the body, which
+    may quote a resident's words."""
+
+    name = "log"
+    logger = logging.getLogger("grassroots.notify.log_channel")
+
+    def accepts(self, user: User) -> bool:
+        return user.is_active
+
+    def send(self, notification: Notification) -> None:
+        self.logger.info(
+            "notification %s to user %s: %s %s",
+            notification.pk,
+            notification.recipient_id,
+            notification.title,
+            notification.url,
         )
 
 
