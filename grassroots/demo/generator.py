@@ -1,4 +1,4 @@
-"""The demo loader: writes a planned district (or city) and its people to the database.
+"""The demo loader: writes a planned district (or city), its people and its ledger to the database.
 
 This is a *system loader*. At this volume (25,000 households; 1.5 million for the city) writing
 every row through the per-row actions would take hours, so it writes in bulk instead — tree nodes
@@ -31,7 +31,7 @@ from django.utils import timezone
 from grassroots.core import audit, pii
 from grassroots.core.context import command_context
 from grassroots.core.models import AuditAction, AuditRecord, User
-from grassroots.demo import accounts, geometry, homes, people, skeleton
+from grassroots.demo import accounts, geometry, homes, ledger, people, skeleton
 from grassroots.demo.plan import DEFAULT_SEED, Node, Size
 from grassroots.demo.plan import build as build_plan
 from grassroots.demo.sink import Sink
@@ -61,6 +61,8 @@ class Result:
     root: Unit
     counts: Counter[str]
     seconds: float
+    # Acts of the ledger's stories the actions refused (none expected; see ``demo.ledger``).
+    failures: list[str] = field(default_factory=list)
 
 
 def find_root(size: Size) -> Unit | None:
@@ -94,7 +96,9 @@ def load(
                 root = loader.run()
         else:
             root = loader.run()
-    return Result(root=root, counts=loader.state.counts, seconds=time.monotonic() - started)
+    return Result(
+        root=root, counts=loader.state.counts, seconds=time.monotonic() - started, failures=loader.failures
+    )
 
 
 @dataclass
@@ -127,6 +131,7 @@ class _Loader:
     def __init__(self, state: LoadState, progress: Progress) -> None:
         self.state, self.progress = state, progress
         self.party_orgs: dict[str, skeleton.PartyOrgs] = {}  # by district code
+        self.failures: list[str] = []
 
     def run(self) -> Unit:
         state = self.state
@@ -144,6 +149,16 @@ class _Loader:
             self.progress(
                 f"{district.name}: {state.counts['households']:,} households so far "
                 f"({time.monotonic() - started:.1f} s)"
+            )
+        for index, district in enumerate(districts):
+            started = time.monotonic()
+            with transaction.atomic():
+                result = ledger.write(state, district, first=index == 0)
+            self.failures += result.failures
+            refused = f", {len(result.failures)} acts refused" if result.failures else ""
+            self.progress(
+                f"{district.name}: catalog ({result.catalog.created} categories), "
+                f"{result.cases} cases{refused} ({time.monotonic() - started:.1f} s)"
             )
         root = state.units[plan.code]
         with transaction.atomic():

@@ -1,8 +1,9 @@
 """Deleting a demo (``manage.py demo --reset``): every row under its root, then its users.
 
-Foreign keys are PROTECT almost everywhere, so rows go in dependency order — people before
-households, households before buildings, posts before units, children before parents (deepest
-tree level first) — with plain ``DELETE … WHERE district_id IN (…)`` statements instead of
+Foreign keys are PROTECT almost everywhere, so rows go in dependency order — the ledger (case
+events and the rest, cases, common problems, the catalog) first, people before households,
+households before buildings, posts before units, children before parents (deepest tree level
+first) — with plain ``DELETE … WHERE district_id IN (…)`` statements instead of
 Django's collector, which would load millions of rows into memory at city scale. Users go last
 through the ORM, which clears the references other tables keep to them (audit records keep their
 rows with the actor emptied). Audit records themselves are never deleted (docs/domain.md §8); the reset
@@ -19,6 +20,21 @@ from collections import Counter
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
 
+from grassroots.cases.models import (
+    Attachment,
+    Case,
+    CaseDepartment,
+    CaseEvent,
+    CaseSequence,
+    Category,
+    CommonProblem,
+    Extension,
+    IdempotencyKey,
+    MetricSnapshot,
+    SlaSettings,
+    SupervisionRecord,
+    TimeLimit,
+)
 from grassroots.core import audit
 from grassroots.core.context import command_context
 from grassroots.core.models import AuditAction, User
@@ -28,7 +44,17 @@ from grassroots.org.choices import UnitKind
 from grassroots.org.models import Department, PartyOrg, Post, Unit
 from grassroots.people.models import CareTag, Facility, Household, Organization, PartyMember, Resident
 
-# Dependency order: a model's rows go before the rows they point at.
+# Dependency order: a model's rows go before the rows they point at. The ledger first: cases
+# point at households, residents, units, departments and the catalog.
+LEDGER_TABLES: tuple[type[models.Model], ...] = (
+    CaseEvent,
+    CaseDepartment,
+    Attachment,
+    Extension,
+    SupervisionRecord,
+    MetricSnapshot,
+)
+CATALOG_TABLES: tuple[type[models.Model], ...] = (TimeLimit, Category, SlaSettings)
 PEOPLE_TABLES: tuple[type[models.Model], ...] = (
     CareTag,
     PartyMember,
@@ -56,6 +82,35 @@ def _by_depth(queryset: models.QuerySet[models.Model]) -> int:
     return deleted
 
 
+def _delete_ledger(districts: list[int]) -> Counter[str]:
+    """The districts' cases and everything hanging on them, their common problems and catalog;
+    then each year's case numbering goes back to the last number still in use, so that a demo
+    generated again gets the same numbers. (The holiday calendar is shared and stays.)"""
+    deleted: Counter[str] = Counter()
+    cases = Case.objects.filter(district_id__in=districts)
+    deleted["idempotencykey"] = _raw_delete(IdempotencyKey.objects.filter(case__in=cases.values("pk")))
+    for model in LEDGER_TABLES:
+        deleted[model._meta.model_name or ""] = _raw_delete(
+            model._default_manager.filter(district_id__in=districts)
+        )
+    deleted["case"] = _raw_delete(cases)
+    deleted["commonproblem"] = _raw_delete(CommonProblem.objects.filter(district_id__in=districts))
+    for model in CATALOG_TABLES:
+        deleted[model._meta.model_name or ""] = _raw_delete(
+            model._default_manager.filter(district_id__in=districts)
+        )
+    if deleted["case"]:
+        for sequence in CaseSequence.objects.all():
+            last = (
+                Case.objects.filter(number__startswith=f"{sequence.year}-")
+                .order_by("-number")
+                .values_list("number", flat=True)
+                .first()
+            )
+            CaseSequence.objects.filter(pk=sequence.pk).update(last=int(last.split("-")[1]) if last else 0)
+    return +deleted
+
+
 def demo_users(size: Size) -> models.QuerySet[User]:
     """The users a demo of ``size`` generated: ``demo.gm.00042``-style staff and ``demo_<role>``."""
     return User.objects.filter(
@@ -72,6 +127,7 @@ def reset(size: Size) -> Counter[str]:
             if root is not None:
                 units = Unit.objects.filter(path__subtree=root.path)
                 districts = list(units.filter(kind=UnitKind.DISTRICT).values_list("pk", flat=True))
+                deleted.update(_delete_ledger(districts))
                 for model in PEOPLE_TABLES:
                     qs = model._default_manager.filter(district_id__in=districts)
                     deleted[model._meta.model_name or ""] = _raw_delete(qs)

@@ -81,8 +81,11 @@ def test_party_members_are_a_few_per_cent_of_adults_and_some_report_to_their_com
         assert member.unit == tiny.root
 
 
-def test_the_load_leaves_exactly_one_audit_record(tiny):
-    records = AuditRecord.objects.all()
+def test_the_bulk_load_leaves_exactly_one_audit_record(tiny):
+    # The ledger (cases, catalog, holidays) goes through the actions, which record each act.
+    records = AuditRecord.objects.exclude(target_type__startswith="cases.").exclude(
+        target_type="core.holiday"
+    )
     assert records.count() == 1
     record = records.get()
     assert (record.action, record.target_type, record.target_id) == (
