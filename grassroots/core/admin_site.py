@@ -5,10 +5,11 @@ Who may enter the admin
     An active superuser, or an active user for whom at least one registered ``ScopedModelAdmin``
     answers ``may_view``. Each app's admin derives ``may_view`` from the user's posts (for the org
     and people admins: a post in ``PEOPLE_EDITOR_ROLES`` — grid manager, grid leader, community
-    worker, street staff, district administrator; for the audit log: a district administrator),
-    so "who may enter" follows from "is there anything inside for you" and needs no list of its
-    own. Residents, department handlers, party members, volunteers, party-building guides and
-    micro-grid workers hold none of those posts and are kept out. The ``is_staff`` flag is not
+    worker, street staff, district administrator; for the ledger also a department handler, who
+    sees only the ledger's models; for the audit log: a district administrator), so "who may
+    enter" follows from "is there anything inside for you" and needs no list of its own.
+    Residents, party members, volunteers, party-building guides and micro-grid workers hold none
+    of those posts and are kept out. The ``is_staff`` flag is not
     consulted anywhere: nobody has to set it by hand when a post is assigned or ended, and a
     stale flag cannot open the admin to someone whose posts have ended.
 

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-# Who may enter the admin: holders of a people-editor post, and the superuser ("root").
+# Who may enter the admin: holders of a people-editor post, and the superuser ("root"). Department
+# handlers enter for the ledger only (grassroots/cases/tests/test_admin_case_access.py).
 ADMITTED = ("grid_manager_x", "grid_manager_y", "community_worker", "street_staff", "district_admin", "root")
-KEPT_OUT = ("resident_a", "resident_b", "department_handler", "nobody")
+KEPT_OUT = ("resident_a", "resident_b", "nobody")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Who may enter the admin: holders of a people-editor post and superusers, by their posts alone
-(no ``is_staff`` flag set by hand); residents, department handlers and the rest are kept out."""
+(no ``is_staff`` flag set by hand); residents and the rest are kept out. (Department handlers enter
+for the ledger only: grassroots/cases/tests/test_admin_case_access.py.)"""
 
 import pytest
 from django.test import Client

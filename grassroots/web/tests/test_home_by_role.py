@@ -15,7 +15,7 @@ EXPECTED = {
     "grid_manager_y": ("grid_y", True),
     "community_worker": ("community", True),
     "street_staff": ("street", True),
-    "department_handler": (None, False),
+    "department_handler": (None, True),  # the ledger's cases of their department
     "district_admin": ("district", True),
     "nobody": (None, False),
 }
