@@ -47,7 +47,12 @@ from rest_framework.serializers import BaseSerializer
 from grassroots.api.base import UUID_REGEX, RefSerializer, ScopedSlugField, ScopedViewSet, actor
 from grassroots.api.pagination import NewestFirstCursorPagination
 from grassroots.cases import actions
-from grassroots.cases.access import cases_visible_to, is_reporter, public_cases_for
+from grassroots.cases.access import (
+    cases_visible_to,
+    may_see_reporter,
+    problems_visible_to,
+    public_cases_for,
+)
 from grassroots.cases.acts import available_acts
 from grassroots.cases.choices import (
     Channel,
@@ -66,7 +71,6 @@ from grassroots.cases.filters import CaseFilter, PublicCaseFilter
 from grassroots.cases.models import (
     Attachment,
     Case,
-    CaseDepartment,
     CaseEvent,
     Category,
     CommonProblem,
@@ -75,23 +79,20 @@ from grassroots.cases.models import (
 )
 from grassroots.core.errors import Conflict
 from grassroots.core.models import User
-from grassroots.core.tree import subtree_q
 from grassroots.org.access import (
     AnyUser,
     active_posts,
     departments_visible_to,
     is_superuser,
-    scope_paths,
     units_visible_to,
 )
-from grassroots.org.choices import TREE_SCOPE_ROLES, UnitKind
+from grassroots.org.choices import UnitKind
 from grassroots.org.models import Department, Unit
 from grassroots.people.access import households_visible_to, own_resident, residents_visible_to
 from grassroots.people.models import Household, Resident
 
 # Case numbers are ``YYYY-NNNNNN``; anything else is "not found" before a query is made.
 NUMBER_REGEX = r"[0-9]{4}-[0-9]{6,}"
-IDEMPOTENCY_KEY_MAX = 100
 
 # Units come joined to every case; their boundaries (often kilobytes) are never needed here.
 _LIST_RELATIONS = ("category", "unit", "responsible_unit", "responsible_department", "assignee")
@@ -114,36 +115,6 @@ _UNIT_RELATIONS = ("unit", "responsible_unit", "grid", "building")
 def _joined(queryset: QuerySet[Case], relations: tuple[str, ...]) -> QuerySet[Case]:
     deferred = [f"{name}__boundary" for name in relations if name in _UNIT_RELATIONS]
     return queryset.select_related(*relations).defer(*deferred)
-
-
-def problems_visible_to(user: AnyUser) -> QuerySet[CommonProblem]:
-    """Common problems whose unit lies in the user's scope (docs/domain.md §3.2)."""
-    if is_superuser(user):
-        return CommonProblem.objects.all()
-    return CommonProblem.objects.filter(subtree_q("unit__path", scope_paths(user)))
-
-
-def may_see_reporter(user: AnyUser, case: Case) -> bool:
-    """Who the reporter is, and their masked contact, are for the reporter and for staff who hold
-    the case in their scope (its units' staff, its departments, its assignee, whoever entered it);
-    the public view never shows them (docs/domain.md §3, §8)."""
-    if not user.is_authenticated:
-        return False
-    if is_superuser(user) or is_reporter(user, case):
-        return True
-    if user.pk in (case.created_by_id, case.assignee_id):
-        return True
-    posts = active_posts(user)
-    if any(
-        post.role in TREE_SCOPE_ROLES and post.unit is not None and post.unit.is_ancestor_of(case.unit)
-        for post in posts
-    ):
-        return True
-    departments = [post.department_id for post in posts if post.department_id]
-    return bool(departments) and (
-        case.responsible_department_id in departments
-        or CaseDepartment.objects.filter(case=case, department_id__in=departments).exists()
-    )
 
 
 def _district_ids(user: AnyUser) -> set[int] | None:
@@ -892,10 +863,6 @@ class CaseViewSet(ScopedViewSet[Case]):
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > IDEMPOTENCY_KEY_MAX:
-            raise ValidationError(
-                {"idempotency_key": [_("The Idempotency-Key header is longer than 100 characters.")]}
-            )
         data = self.validated(request)
         case, created = actions.register_case(actor=actor(request), idempotency_key=key, **data)
         return self.detail_response(case, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -16,10 +16,10 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from grassroots.cases.choices import Level, State, TriageClass
-from grassroots.cases.models import Case, CaseDepartment
+from grassroots.cases.models import Case, CaseDepartment, CommonProblem
 from grassroots.core.tree import SEGMENT, subtree_q
 from grassroots.org.access import AnyUser, active_posts, is_superuser, scope_paths
-from grassroots.org.choices import Role
+from grassroots.org.choices import TREE_SCOPE_ROLES, Role
 from grassroots.org.models import Unit
 from grassroots.people.access import own_resident
 
@@ -157,3 +157,33 @@ def can_report_in(user: AnyUser, unit: Unit) -> bool:
         if place is not None and place.is_ancestor_of(unit):
             return True
     return False
+
+
+def problems_visible_to(user: AnyUser) -> QuerySet[CommonProblem]:
+    """Common problems whose unit lies in the user's scope (docs/domain.md §3.2)."""
+    if is_superuser(user):
+        return CommonProblem.objects.all()
+    return CommonProblem.objects.filter(subtree_q("unit__path", scope_paths(user)))
+
+
+def may_see_reporter(user: AnyUser, case: Case) -> bool:
+    """Who the reporter is, and their masked contact, are for the reporter and for staff who hold
+    the case in their scope (its units' staff, its departments, its assignee, whoever entered it);
+    the public view never shows them (docs/domain.md §3, §8)."""
+    if not user.is_authenticated:
+        return False
+    if is_superuser(user) or is_reporter(user, case):
+        return True
+    if user.pk in (case.created_by_id, case.assignee_id):
+        return True
+    posts = active_posts(user)
+    if any(
+        post.role in TREE_SCOPE_ROLES and post.unit is not None and post.unit.is_ancestor_of(case.unit)
+        for post in posts
+    ):
+        return True
+    departments = [post.department_id for post in posts if post.department_id]
+    return bool(departments) and (
+        case.responsible_department_id in departments
+        or CaseDepartment.objects.filter(case=case, department_id__in=departments).exists()
+    )

@@ -65,7 +65,7 @@ from grassroots.core.admin_site import ActionForm, ScopedModelAdmin, actor_of, s
 from grassroots.core.errors import Conflict, NotAllowed, ValidationError
 from grassroots.core.models import User
 from grassroots.core.tree import subtree_q
-from grassroots.org.access import active_posts, has_role, is_superuser, scope_paths
+from grassroots.org.access import active_posts, has_role, is_superuser
 from grassroots.org.choices import PEOPLE_EDITOR_ROLES, Role, UnitKind
 
 LEDGER_ROLES = PEOPLE_EDITOR_ROLES | {Role.DEPARTMENT_HANDLER}
@@ -75,13 +75,6 @@ M = TypeVar("M", Case, CommonProblem)
 def is_ledger_staff(user: User) -> bool:
     """Holds a post that works cases in the admin (module docstring)."""
     return is_superuser(user) or has_role(user, *LEDGER_ROLES)
-
-
-def problems_visible_to(user: User) -> QuerySet[CommonProblem]:
-    """Common problems whose unit lies in the user's scope."""
-    if is_superuser(user):
-        return CommonProblem.objects.all()
-    return CommonProblem.objects.filter(subtree_q("unit__path", scope_paths(user)))
 
 
 def catalog_for(user: User) -> QuerySet[Category]:
@@ -591,7 +584,9 @@ class CaseAdmin(ActingAdmin[Case]):
         visible = access.cases_visible_to(user)
         original = visible.filter(pk=case.duplicate_of_id).first() if case.duplicate_of_id else None
         duplicates = visible.filter(duplicate_of=case).order_by("received_at", "id")
-        problem = problems_visible_to(user).filter(pk=case.problem_id).first() if case.problem_id else None
+        problem = (
+            access.problems_visible_to(user).filter(pk=case.problem_id).first() if case.problem_id else None
+        )
         return {
             "acts": self.act_buttons(user, case),
             "timeline": [
@@ -734,7 +729,7 @@ class CommonProblemAdmin(ActingAdmin[CommonProblem]):
     )
 
     def visible(self, user: User) -> QuerySet[CommonProblem]:
-        return problems_visible_to(user).annotate(members=Count("cases"))
+        return access.problems_visible_to(user).annotate(members=Count("cases"))
 
     def may_view(self, user: User) -> bool:
         return is_ledger_staff(user)
@@ -857,5 +852,4 @@ __all__ = [
     "catalog_for",
     "is_ledger_staff",
     "may_attach",
-    "problems_visible_to",
 ]
