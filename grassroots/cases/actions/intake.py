@@ -44,6 +44,9 @@ from grassroots.org.models import Unit
 from grassroots.people.access import own_resident
 from grassroots.people.models import Household, Resident
 
+# The longest client-supplied Idempotency-Key kept (the column's length).
+IDEMPOTENCY_KEY_MAX = IdempotencyKey._meta.get_field("key").max_length or 100
+
 
 def _next_number(now: dt.datetime) -> str:
     year = timezone.localtime(now).year
@@ -105,6 +108,14 @@ def register_case(
     (or street's) queue; with no location at all it goes to the resident's own grid or to the
     ``unit`` given. With ``idempotency_key`` a retry returns the case of the first call.
     """
+    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        raise ValidationError(
+            {
+                "idempotency_key": [
+                    _("An idempotency key is at most %(max)d characters.") % {"max": IDEMPOTENCY_KEY_MAX}
+                ]
+            }
+        )
     if idempotency_key:
         existing = (
             IdempotencyKey.objects.filter(user=actor, key=idempotency_key).select_related("case").first()
@@ -135,7 +146,7 @@ def register_case(
                 received_at=received_at,
             )
             if idempotency_key:
-                IdempotencyKey.objects.create(user=actor, key=idempotency_key[:100], case=case)
+                IdempotencyKey.objects.create(user=actor, key=idempotency_key, case=case)
             return case, True
     except IntegrityError:
         if idempotency_key:

@@ -1,4 +1,4 @@
-"""Registering a case with an idempotency key (issue 3 item 8, at the domain level): a retry with
+"""Registering a case with an idempotency key (at the domain level): a retry with
 the same key returns the case of the first call — also when both calls arrive at once — and
 creates nothing more."""
 
@@ -11,6 +11,7 @@ import pytest
 
 from grassroots.cases import actions
 from grassroots.cases.models import Case, CaseEvent, CaseSequence, IdempotencyKey
+from grassroots.core.errors import ValidationError
 
 FIELDS: dict[str, Any] = {
     "title": "楼道灯坏了",
@@ -43,6 +44,24 @@ def test_a_different_key_or_another_user_registers_another_case(ledger):
         actor=ledger.community_worker, household=ledger.household_x, idempotency_key="k-1", **FIELDS
     )
     assert len({a.pk, b.pk, c.pk}) == 3
+
+
+def test_a_key_longer_than_the_column_is_refused_and_nothing_registered(ledger):
+    with pytest.raises(ValidationError) as refused:
+        actions.register_case(
+            actor=ledger.grid_manager_x, household=ledger.household_x, idempotency_key="k" * 101, **FIELDS
+        )
+    assert "idempotency_key" in refused.value.message_dict
+    assert not Case.objects.exists()
+    # the longest allowed key works, and a retry with it finds the case
+    key = "k" * 100
+    first, _ = actions.register_case(
+        actor=ledger.grid_manager_x, household=ledger.household_x, idempotency_key=key, **FIELDS
+    )
+    again, created = actions.register_case(
+        actor=ledger.grid_manager_x, household=ledger.household_x, idempotency_key=key, **FIELDS
+    )
+    assert (again.pk, created) == (first.pk, False)
 
 
 @pytest.mark.django_db(transaction=True)
