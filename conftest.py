@@ -304,11 +304,13 @@ def threads_db(transactional_db: Any, tmp_path: Any) -> Any:
     def run(*functions: Any) -> list[Any]:
         results: list[Any] = [None] * len(functions)
         errors: list[BaseException] = []
+        language = translation.get_language()  # the active language is per thread
 
         def work(index: int, function: Any) -> None:
             use()
             try:
-                results[index] = function()
+                with translation.override(language):
+                    results[index] = function()
             except BaseException as exc:  # re-raised in the test's thread
                 errors.append(exc)
             finally:

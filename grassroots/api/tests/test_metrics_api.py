@@ -15,9 +15,10 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import PERSONAS
+from grassroots.cases import metrics
 from grassroots.cases.models import SlaSettings
 
 SHANGHAI = timezone.get_default_timezone()
@@ -163,7 +164,9 @@ def test_the_ranking_lists_small_units_as_insufficient_sample(client_for, march)
     ).json()
 
     assert body["min_sample"] == 20
-    assert body["formula"].startswith("Completion rate")
+    with translation.override("zh-hans"):  # the page's language, here the default
+        assert body["formula"] == str(metrics.FORMULAS["completion"])
+    assert body["formula"].startswith("办结率")
     assert [(e["code"], e["rank"], e["insufficient_sample"]) for e in body["entries"]] == [
         (w.grid_x.code, None, True),
         (w.grid_y.code, None, True),
