@@ -1,5 +1,5 @@
 """The matter catalog (事项清单), its time limits, a district's deadline settings and the holiday
-calendar: who reads them, and every change to them (docs/domain.md §3.3, issue 3 items 2 and 4).
+calendar: who reads them, and every change to them (docs/domain.md §3.3).
 
 Reading
     The catalog is what people report and triage against, so everyone who holds a post in a
@@ -250,7 +250,7 @@ def _check_category(
     category: Category | None,
     errors: dict[str, list[str]],
 ) -> None:
-    """Field errors for the values a category would have (docs/domain.md §3, issue 3 item 2)."""
+    """Field errors for the values a category would have (docs/domain.md §3)."""
     code, name, parent = values["code"], values["name"], values["parent"]
     exclude = Q(pk=category.pk) if category is not None else Q(pk__in=[])
     if not code:

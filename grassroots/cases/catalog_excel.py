@@ -1,4 +1,4 @@
-"""A district's matter catalog as an Excel workbook, out and back in (issue 3 item 2).
+"""A district's matter catalog as an Excel workbook, out and back in.
 
 The workbook has one sheet, one row per category in tree order, headed by one row of column
 names. Import reads the same format back through the catalog actions (checked, audited), so an

@@ -1,5 +1,5 @@
 """The in-app inbox: each user's own notifications, unread first; marking read one or all; the
-unread count (issue 3, item 7)."""
+unread count."""
 
 from grassroots.api.tests import case_states as states
 from grassroots.notify.actions import mark_read

@@ -1,6 +1,6 @@
 """An act in a state where it is not possible, or on a stale version, is a ``Conflict`` (409 in the
 API) even for the superuser, and changes nothing: no new version, no state change, no event, no
-notification (docs/domain.md §3; issue 3 item 3)."""
+notification (docs/domain.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A common problem (共性问题, docs/domain.md §3.2; issue 3 item 5) is handled once: resolving it
+"""A common problem (共性问题, docs/domain.md §3.2) is handled once: resolving it
 resolves its open members, someone other than the resolver verifies it, each member's reporter is
 asked to rate their own case, and each member closes — on its rating, or by the sweeper when its
 window lapses."""

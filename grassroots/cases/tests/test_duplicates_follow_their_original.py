@@ -1,4 +1,4 @@
-"""Duplicates (issue 3 item 3): a case marked as a duplicate closes with that outcome and links to
+"""Duplicates: a case marked as a duplicate closes with that outcome and links to
 the root original — never to another duplicate — and its reporter is told when the original is
 resolved."""
 

@@ -1,6 +1,6 @@
 """Every act of the ledger tried by every persona: those with the right succeed, everyone else gets
 ``NotAllowed`` and nothing changes; ``available_acts`` offers the act to exactly those who may
-take it (docs/domain.md §1, §3; issue 3 item 3 and 9).
+take it (docs/domain.md §1, §3).
 
 Each act is set up once; each persona's attempt runs in a savepoint that is rolled back, so the
 next persona meets the same case.

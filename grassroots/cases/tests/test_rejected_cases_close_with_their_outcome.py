@@ -1,4 +1,4 @@
-"""不予受理 / 不属实 (issue 3 item 3): a case can be rejected as not our responsibility or as not
+"""不予受理 / 不属实: a case can be rejected as not our responsibility or as not
 true, with a reason; each is its own outcome so that the rates stay honest, and the reporter is
 told."""
 

@@ -1,4 +1,4 @@
-"""Two sweepers at once, and one sweeper twice (issue 3 item 4): every due case is acted on exactly
+"""Two sweepers at once, and one sweeper twice: every due case is acted on exactly
 once — one escalation, one warning, one supervision record per level, one notification per
 occurrence — and a second run finds nothing to do.
 

@@ -1,4 +1,4 @@
-"""Two people change one case at the same time (issue 3 item 3): one wins, the other gets a
+"""Two people change one case at the same time: one wins, the other gets a
 ``Conflict`` (409 in the API) and their change is not applied, silently or otherwise; the
 winner's change is kept whole."""
 

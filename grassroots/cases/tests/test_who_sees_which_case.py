@@ -1,4 +1,4 @@
-"""Who sees which case (issue 3 item 9): grid staff their grid, community and street staff their
+"""Who sees which case: grid staff their grid, community and street staff their
 subtree, a department what was routed to it, district administrators and root everything,
 residents their own; ``public_cases_for`` shows a resident the public matters of their own
 community only."""
