@@ -1,14 +1,10 @@
-from django.urls import path
+"""The pages' URLs: each area's module lists its own (``web/views/``)."""
 
-from grassroots.web import views
+from grassroots.web.views import home, survey
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("survey/", views.survey_page, name="survey"),
-    path("survey/<str:code>.xlsx", views.survey_workbook, name="survey-xlsx"),
-    path("survey/<str:code>/", views.survey_page, name="survey-unit"),
+    *home.urlpatterns,
+    *survey.urlpatterns,
 ]

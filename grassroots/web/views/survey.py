@@ -1,8 +1,6 @@
-"""The first pages: sign-in, home (by role) and the base survey with its Excel export.
+"""The base survey (摸清底数): a unit's statistics table with its children, and its Excel export.
 
-Views are thin (docs/architecture.md): they read through the scoping functions (``org.access``,
-``people.access``) and the survey module, and render. A unit the user may not read people data
-of is "not found" (404), like a unit that does not exist.
+A unit the user may not read people data of is "not found" (404), like a unit that does not exist.
 """
 
 from __future__ import annotations
@@ -10,101 +8,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from grassroots.core.admin_site import signed_in
 from grassroots.core.models import User
 from grassroots.org import access
-from grassroots.org.choices import ADMINISTRATIVE_KINDS, TREE_SCOPE_ROLES, UnitKind
-from grassroots.org.models import Post, Unit
-from grassroots.people import access as people_access
+from grassroots.org.choices import ADMINISTRATIVE_KINDS, UnitKind
+from grassroots.org.models import Unit
 from grassroots.people import survey
 from grassroots.people.choices import FacilityKind, OrganizationCategory
-from grassroots.people.models import Household, Resident
+from grassroots.web import session
+from grassroots.web.views.home import default_survey_unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
-
-
-def _account(request: HttpRequest) -> User:
-    user = signed_in(request.user)
-    if user is None:  # login_required has let an inactive account through
-        raise Http404
-    return user
-
-
-# -- home ---------------------------------------------------------------------------------------------
-
-
-def default_survey_unit(user: User) -> Unit | None:
-    """The unit of the user's highest post that opens people data (docs/domain.md §1); for a system
-    administrator without posts, the first top-level unit."""
-    posts = [p for p in access.active_posts(user) if p.unit is not None and p.role in TREE_SCOPE_ROLES]
-    if posts:
-        return min((p.unit for p in posts if p.unit is not None), key=lambda unit: (unit.depth, unit.path))
-    if access.is_superuser(user):
-        return access.units_visible_to(user).filter(parent__isnull=True).order_by("path").first()
-    return None
-
-
-@dataclass(frozen=True)
-class PostLine:
-    role: str
-    place: str
-    primary: bool
-
-
-def _post_lines(posts: list[Post]) -> list[PostLine]:
-    lines = []
-    for post in sorted(posts, key=lambda p: (p.unit.path if p.unit else "~", p.role)):
-        place = post.department if post.department is not None else post.unit
-        lines.append(PostLine(role=post.get_role_display(), place=str(place), primary=post.is_primary))
-    return lines
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """What the signed-in user holds and can use now; a resident also sees their household."""
-    user = _account(request)
-    posts = access.active_posts(user)
-    resident = people_access.own_resident(user)
-    household: Household | None = None
-    members: list[Resident] = []
-    if resident is not None:
-        household = people_access.households_visible_to(user).filter(pk=resident.household_id).first()
-        members = list(
-            people_access.residents_visible_to(user)
-            .filter(household_id=resident.household_id, is_active=True)
-            .order_by("id")
-        )
-    survey_unit = default_survey_unit(user)
-    context = {
-        "posts": _post_lines(posts),
-        "household": household,
-        "members": members,
-        "survey_unit": survey_unit,
-        "can_use_admin": admin.site.has_permission(request),
-        "show_api_docs": bool(posts) or access.is_superuser(user),
-    }
-    return render(request, "web/home.html", context)
-
-
-# -- base survey --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -145,12 +65,13 @@ def _percent(value: float | None) -> str:
 @require_GET
 def survey_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """The statistics table (基本情况统计表) of a unit and its children (docs/domain.md §2)."""
-    user = _account(request)
+    user = session.account(request)
     unit = _survey_unit(user, code)
     if request.GET.get("format") == "xlsx":
         return _workbook_response(request, unit)
     rows = survey.survey(unit, levels=1)  # the unit first (path order), then its children
     context = {
+        "nav": "survey",
         "unit": unit,
         "unit_kind": UnitKind(unit.kind).label,
         "breadcrumb": _breadcrumb(user, unit),
@@ -182,7 +103,7 @@ def _table_row(row: survey.SurveyRow, *, link: bool) -> dict[str, object]:
 @require_GET
 def survey_workbook(request: HttpRequest, code: str) -> HttpResponse:
     """The table as an Excel workbook: one level below the unit, or ``?levels=all`` down to grids."""
-    return _workbook_response(request, _survey_unit(_account(request), code))
+    return _workbook_response(request, _survey_unit(session.account(request), code))
 
 
 def _workbook_response(request: HttpRequest, unit: Unit) -> HttpResponse:
@@ -194,3 +115,10 @@ def _workbook_response(request: HttpRequest, unit: Unit) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+urlpatterns = [
+    path("survey/", survey_page, name="survey"),
+    path("survey/<str:code>.xlsx", survey_workbook, name="survey-xlsx"),
+    path("survey/<str:code>/", survey_page, name="survey-unit"),
+]

@@ -1,0 +1,61 @@
+"""The top navigation: which pages a user is offered, by what they hold.
+
+Each page adds one ``Entry`` to ``ENTRIES`` with the test of who is offered it. Offering is
+convenience only: every view checks access itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from grassroots.core.models import User
+from grassroots.org import access
+from grassroots.org.choices import TREE_SCOPE_ROLES
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str  # compared with the ``nav`` a page's template sets, to mark the current entry
+    label: str | Promise
+    url_name: str
+    offered: Callable[[HttpRequest, User], bool]
+
+
+def reads_people(request: HttpRequest, user: User) -> bool:
+    """Holds a post that opens a unit's people data (the base survey)."""
+    return access.is_superuser(user) or any(
+        post.role in TREE_SCOPE_ROLES and post.unit is not None for post in access.active_posts(user)
+    )
+
+
+def uses_admin(request: HttpRequest, user: User) -> bool:
+    return admin.site.has_permission(request)
+
+
+ENTRIES: list[Entry] = [
+    Entry("home", _("Home"), "web:home", lambda request, user: True),
+    Entry("survey", _("Base survey"), "web:survey", reads_people),
+    Entry("admin", _("Administration"), "admin:index", uses_admin),
+]
+
+
+@dataclass(frozen=True)
+class Link:
+    key: str
+    label: str | Promise
+    url: str
+
+
+def links_for(request: HttpRequest, user: User) -> list[Link]:
+    return [
+        Link(entry.key, entry.label, reverse(entry.url_name))
+        for entry in ENTRIES
+        if entry.offered(request, user)
+    ]
