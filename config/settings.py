@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "grassroots.people",
     "grassroots.notify",
     "grassroots.cases",
+    "grassroots.jobs",
     "grassroots.api",
     "grassroots.web",
     "grassroots.demo",
@@ -267,6 +268,8 @@ SPECTACULAR_SETTINGS = {
 # Age from which a resident counts as elderly in the base survey (the national standard is 60).
 ELDERLY_AGE = env.integer("ELDERLY_AGE", 60, minimum=50, maximum=80)
 MAP_TILE_URL = env.string("MAP_TILE_URL", "")
+# Credit shown under the map for MAP_TILE_URL; empty: named after the tile host (OpenStreetMap, 天地图).
+MAP_TILE_ATTRIBUTION = env.string("MAP_TILE_ATTRIBUTION", "")
 # Photos attached to cases: the largest accepted file, and how many a case may have.
 ATTACHMENT_MAX_BYTES = env.integer("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=100_000)
 ATTACHMENTS_PER_CASE = env.integer("ATTACHMENTS_PER_CASE", 9, minimum=1)

@@ -14,6 +14,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+# The ledger's fixtures (a catalog, extra staff, cases brought to each state through the actions),
+# shared with the pages' tests.
+from grassroots.cases.tests.conftest import bring, everyone, ledger, ledger_snapshot, report  # noqa: F401
+
 # Who may enter the admin: holders of a people-editor post, and the superuser ("root"). Department
 # handlers enter for the ledger only (grassroots/cases/tests/test_admin_case_access.py).
 ADMITTED = ("grid_manager_x", "grid_manager_y", "community_worker", "street_staff", "district_admin", "root")
