@@ -274,8 +274,9 @@ def default_catalog(world: SimpleNamespace) -> SimpleNamespace:
 def threads_db(transactional_db: Any, tmp_path: Any) -> Any:
     """A database that several threads use at once, each through its own connection, with real
     locking: ``threads_db.run(f, g, …)`` runs the callables in parallel threads and returns their
-    results (re-raising the first error). Request it before the world fixtures (``ledger``…), so
-    that the world is written where the threads look.
+    results (re-raising the first error); ``threads_db.use()`` connects the calling thread, one the
+    test did not start itself (a live server's request thread), to the same database. Request it
+    before the world fixtures (``ledger``…), so that the world is written where the threads look.
 
     PostgreSQL needs nothing more than committed data (a transactional test). SQLite's in-memory
     test database cannot take concurrent writers (its shared cache fails at once with "table is
@@ -327,7 +328,7 @@ def threads_db(transactional_db: Any, tmp_path: Any) -> Any:
 
     use()
     try:
-        yield SimpleNamespace(run=run)
+        yield SimpleNamespace(run=run, use=use)
     finally:
         if settings_dict is not None:
             connections["default"].close()
