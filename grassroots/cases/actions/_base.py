@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,22 +149,27 @@ def _apply(
     return case
 
 
-def _case_url(case: Case) -> str:
-    return f"/cases/{case.number}/"
+def _case_url(case: Case, *, for_reporter: bool = False) -> str:
+    """Where a notice about the case leads: the reporter to their own page in the resident portal,
+    everyone else to the case page."""
+    return reverse("web:portal-case" if for_reporter else "web:case", args=[case.number])
 
 
 def _tell(
     users: Iterable[User | None], case: Case, kind: Kind, occurrence: str, title: str, body: str = ""
 ) -> None:
-    notify(
-        users,
-        kind=kind,
-        title=title,
-        body=body,
-        url=_case_url(case),
-        subject=case.number,
-        dedupe_key=f"case:{case.number}:{kind}:{occurrence}",
-    )
+    people = [user for user in users if user is not None]
+    reporter_pk = case.reporter.user_id if people and case.reporter_id and case.reporter else None
+    for for_reporter in (False, True):
+        notify(
+            [user for user in people if (user.pk == reporter_pk) == for_reporter],
+            kind=kind,
+            title=title,
+            body=body,
+            url=_case_url(case, for_reporter=for_reporter),
+            subject=case.number,
+            dedupe_key=f"case:{case.number}:{kind}:{occurrence}",
+        )
 
 
 def _staff_of(case: Case) -> list[User]:
