@@ -122,6 +122,17 @@ def can_handle(user: AnyUser, case: Case) -> bool:
     return False
 
 
+def may_attach(user: AnyUser, case: Case) -> bool:
+    """Who may add photos to a case: the reporter, whoever entered it, and anyone who may triage or
+    handle it."""
+    return (
+        is_reporter(user, case)
+        or (user.is_authenticated and case.created_by_id == user.pk)
+        or can_triage(user, case)
+        or can_handle(user, case)
+    )
+
+
 def can_verify(user: AnyUser, case: Case) -> bool:
     """核实: someone with a verifier role above the case (or its grid's leader), and never the
     person who resolved it (docs/domain.md §3.4)."""

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.cases import access, deadlines
-from grassroots.cases.choices import OPEN_STATES, ExtensionStatus, HandlingMode, State
-from grassroots.cases.models import Case
+from grassroots.cases.choices import (
+    OPEN_STATES,
+    ExtensionStatus,
+    HandlingMode,
+    Level,
+    Outcome,
+    PrivateMode,
+    Satisfaction,
+    State,
+    TriageClass,
+)
+from grassroots.cases.models import Case, CaseEvent
 from grassroots.org.access import AnyUser
 
 Predicate = Callable[[AnyUser, Case], bool]
@@ -136,3 +147,36 @@ BY_NAME = {act.name: act for act in ACTS}
 def available_acts(user: AnyUser, case: Case) -> list[Act]:
     """The acts ``user`` may take on ``case`` in its present state."""
     return [act for act in ACTS if case.state in act.states and act.when(case) and act.may(user, case)]
+
+
+# -- what an act recorded ----------------------------------------------------------------------
+
+_EVENT_LABELS: dict[str, tuple[Any, Any]] = {
+    "class": (_("class"), TriageClass),
+    "to": (_("to"), Level),
+    "level": (_("level"), Level),
+    "department": (_("department"), None),
+    "copied": (_("copied to"), None),
+    "private_mode": (_("self-resolution path"), PrivateMode),
+    "outcome": (_("outcome"), Outcome),
+    "original": (_("original"), None),
+    "satisfaction": (_("satisfaction"), Satisfaction),
+    "score": (_("score"), None),
+    "days": (_("working days"), None),
+    "assignee": (_("assignee"), None),
+}
+
+
+def describe_event(event: CaseEvent) -> str:
+    """The readable parts of an event's data (codes, levels and labels; never personal data)."""
+    parts = []
+    for key, (label, choices) in _EVENT_LABELS.items():
+        value = (event.data or {}).get(key)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif choices is not None and value in choices.values:
+            value = choices(value).label
+        parts.append(f"{label}: {value}")
+    return "; ".join(parts)

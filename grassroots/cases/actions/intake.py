@@ -319,13 +319,7 @@ def sniff_image(head: bytes) -> str | None:
 def attach_photo(case: Case, *, actor: User, upload: IO[bytes], name: str = "") -> Attachment:
     """Attach a photo: JPEG, PNG, WebP or GIF, at most ``ATTACHMENT_MAX_BYTES``, at most
     ``ATTACHMENTS_PER_CASE`` per case. The reporter, and anyone who may triage or handle, may attach."""
-    _require(
-        access.is_reporter(actor, case)
-        or case.created_by_id == actor.pk
-        or access.can_triage(actor, case)
-        or access.can_handle(actor, case),
-        _("You cannot add photos to this case."),
-    )
+    _require(access.may_attach(actor, case), _("You cannot add photos to this case."))
     if case.attachments.count() >= settings.ATTACHMENTS_PER_CASE:
         raise ValidationError(
             {"file": [_("A case has at most %(n)s photos.") % {"n": settings.ATTACHMENTS_PER_CASE}]}

@@ -560,7 +560,8 @@ class RequestRatingForm(CaseActForm):
 
 
 class RateForm(CaseActForm):
-    """The reporter's rating, recorded by staff from a phone call-back."""
+    """The reporter's rating: their own, or recorded by staff from a phone call-back (``by_phone``,
+    docs/ledger.md "Who may do what")."""
 
     satisfaction = _choice(gettext_lazy("satisfaction"), Satisfaction.choices)
     score = forms.TypedChoiceField(
@@ -572,6 +573,10 @@ class RateForm(CaseActForm):
     )
     comment = _text(gettext_lazy("the reporter's words"), required=False)
 
+    def narrow(self) -> None:
+        if access.is_reporter(self.user, self.case):
+            self.fields["comment"].label = gettext_lazy("your comment")
+
     def perform(self, version: int) -> object:
         data = self.cleaned_data
         return actions.rate_case(
@@ -581,18 +586,27 @@ class RateForm(CaseActForm):
             satisfaction=data["satisfaction"],
             score=data["score"],
             comment=data["comment"],
-            by_phone=True,
+            by_phone=not access.is_reporter(self.user, self.case),
         )
 
 
 class ReopenForm(CaseActForm):
-    """The reporter, on the phone, says it is not solved (within the window)."""
+    """Not solved after all, within the window: the reporter says so themselves, or staff record it
+    from a phone call-back (``by_phone``, docs/domain.md §3.4)."""
 
     comment = _text(gettext_lazy("the reporter's words"))
 
+    def narrow(self) -> None:
+        if access.is_reporter(self.user, self.case):
+            self.fields["comment"].label = gettext_lazy("what is still wrong")
+
     def perform(self, version: int) -> object:
         return actions.reopen_case(
-            self.case, actor=self.user, version=version, comment=self.cleaned_data["comment"], by_phone=True
+            self.case,
+            actor=self.user,
+            version=version,
+            comment=self.cleaned_data["comment"],
+            by_phone=not access.is_reporter(self.user, self.case),
         )
 
 

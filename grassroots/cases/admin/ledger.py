@@ -51,16 +51,11 @@ from grassroots.cases.admin.act_forms import (
 from grassroots.cases.choices import (
     OPEN_STATES,
     Color,
-    Level,
-    Outcome,
-    PrivateMode,
     ProblemState,
     ReporterKind,
-    Satisfaction,
-    TriageClass,
     Urgency,
 )
-from grassroots.cases.models import Case, CaseEvent, Category, CommonProblem, Extension, SupervisionRecord
+from grassroots.cases.models import Case, Category, CommonProblem, Extension, SupervisionRecord
 from grassroots.core.admin_site import ActionForm, ScopedModelAdmin, actor_of, signed_in, write_only_field
 from grassroots.core.errors import Conflict, NotAllowed, ValidationError
 from grassroots.core.models import User
@@ -86,16 +81,6 @@ def catalog_for(user: User) -> QuerySet[Category]:
     district_ids |= {post.department.district_id for post in posts if post.department is not None}
     paths = [post.unit.path for post in posts if post.unit is not None]  # a city post covers its districts
     return Category.objects.filter(Q(district_id__in=district_ids) | subtree_q("district__path", paths))
-
-
-def may_attach(user: User, case: Case) -> bool:
-    """Who may add photos: the rule of ``actions.attach_photo`` (which ``cases.acts`` does not list)."""
-    return (
-        access.is_reporter(user, case)
-        or case.created_by_id == user.pk
-        or access.can_triage(user, case)
-        or access.can_handle(user, case)
-    )
 
 
 def _user_label(user: User | None) -> str:
@@ -521,7 +506,7 @@ class CaseAdmin(ActingAdmin[Case]):
     # -- the case's page ----------------------------------------------------------------------------
     def offered(self, user: User, obj: Case) -> list[tuple[str, Any]]:
         offered = [(act.name, act.label) for act in acts.available_acts(user, obj)]
-        if may_attach(user, obj):
+        if access.may_attach(user, obj):
             offered.append((ATTACH_PHOTO, gettext_lazy("Attach a photo")))
         return offered
 
@@ -590,7 +575,7 @@ class CaseAdmin(ActingAdmin[Case]):
         return {
             "acts": self.act_buttons(user, case),
             "timeline": [
-                {"event": event, "actor": _user_label(event.actor), "details": event_details(event)}
+                {"event": event, "actor": _user_label(event.actor), "details": acts.describe_event(event)}
                 for event in events
             ],
             "photos": [
@@ -653,37 +638,6 @@ class CaseAdmin(ActingAdmin[Case]):
             "media": form.media,
         }
         return TemplateResponse(request, "admin/cases/case/link_as_problem.html", context)
-
-
-_EVENT_LABELS: dict[str, tuple[Any, Any]] = {
-    "class": (gettext_lazy("class"), TriageClass),
-    "to": (gettext_lazy("to"), Level),
-    "level": (gettext_lazy("level"), Level),
-    "department": (gettext_lazy("department"), None),
-    "copied": (gettext_lazy("copied to"), None),
-    "private_mode": (gettext_lazy("self-resolution path"), PrivateMode),
-    "outcome": (gettext_lazy("outcome"), Outcome),
-    "original": (gettext_lazy("original"), None),
-    "satisfaction": (gettext_lazy("satisfaction"), Satisfaction),
-    "score": (gettext_lazy("score"), None),
-    "days": (gettext_lazy("working days"), None),
-    "assignee": (gettext_lazy("assignee"), None),
-}
-
-
-def event_details(event: CaseEvent) -> str:
-    """The readable parts of an event's data (codes, levels and labels; never personal data)."""
-    parts = []
-    for key, (label, choices) in _EVENT_LABELS.items():
-        value = (event.data or {}).get(key)
-        if value in (None, "", []):
-            continue
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        elif choices is not None and value in choices.values:
-            value = choices(value).label
-        parts.append(f"{label}: {value}")
-    return "; ".join(parts)
 
 
 # -- common problems --------------------------------------------------------------------------------
@@ -851,5 +805,4 @@ __all__ = [
     "SupervisionRecordAdmin",
     "catalog_for",
     "is_ledger_staff",
-    "may_attach",
 ]

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 
 from grassroots.cases import actions, acts
-from grassroots.cases.access import cases_visible_to
-from grassroots.cases.admin.ledger import may_attach
+from grassroots.cases.access import cases_visible_to, may_attach
 
 PERSONAS = (
     "root",

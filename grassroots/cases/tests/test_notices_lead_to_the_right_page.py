@@ -13,6 +13,10 @@ def test_the_reporter_is_sent_to_the_portal_and_the_handler_to_the_case_page(led
     to_handler = Notification.objects.get(recipient=ledger.community_worker, kind="reopened")
     assert to_handler.url == f"/cases/{case.number}/"
 
-    case = actions.close_unsolved(case, actor=ledger.street_staff, version=case.version, reason="线路老化需改造")
-    to_reporter = Notification.objects.get(recipient=ledger.resident_a_user, kind="update", subject=case.number)
+    case = actions.close_unsolved(
+        case, actor=ledger.street_staff, version=case.version, reason="线路老化需改造"
+    )
+    to_reporter = Notification.objects.get(
+        recipient=ledger.resident_a_user, kind="update", subject=case.number
+    )
     assert to_reporter.url == f"/my/cases/{case.number}/"

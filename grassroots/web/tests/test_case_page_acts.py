@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from conftest import PERSONAS
 from grassroots.cases import actions
-from grassroots.cases.access import cases_visible_to
+from grassroots.cases.access import cases_visible_to, may_attach
 from grassroots.cases.acts import available_acts
-from grassroots.cases.admin.ledger import may_attach
 from grassroots.cases.models import Case
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from conftest import PERSONAS
 from grassroots.cases import actions, acts
-from grassroots.cases.access import cases_visible_to
-from grassroots.cases.admin.ledger import may_attach
+from grassroots.cases.access import cases_visible_to, may_attach
 
 
 def client_of(user):

@@ -58,9 +58,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from grassroots.cases import access, actions, deadlines
-from grassroots.cases.acts import BY_NAME, available_acts
-from grassroots.cases.admin import act_forms
+from grassroots.cases import access, deadlines
+from grassroots.cases.acts import BY_NAME, available_acts, describe_event
 from grassroots.cases.admin.act_forms import (
     ATTACH_PHOTO,
     CASE_ACT_FORMS,
@@ -68,7 +67,6 @@ from grassroots.cases.admin.act_forms import (
     categories_of,
     category_label,
 )
-from grassroots.cases.admin.ledger import event_details, may_attach
 from grassroots.cases.choices import HANDLING_STATES, Color, Outcome, State, TriageClass
 from grassroots.cases.models import Case, CaseEvent, Category
 from grassroots.core.errors import Conflict, ValidationError
@@ -108,49 +106,10 @@ _DEFERRED = (
 )
 
 
-# -- the forms: the admin's, with the reporter's own rating and reopening -----------------------------
+# -- the forms: one per act, shared with the admin (cases/admin/act_forms.py) ----------------------------
 
 
-class RateForm(act_forms.RateForm):
-    """The reporter rates the result themselves; staff record a rating given on a call-back
-    (``by_phone``, docs/ledger.md "Who may do what")."""
-
-    def narrow(self) -> None:
-        if access.is_reporter(self.user, self.case):
-            self.fields["comment"].label = gettext_lazy("your comment")
-
-    def perform(self, version: int) -> object:
-        data = self.cleaned_data
-        return actions.rate_case(
-            self.case,
-            actor=self.user,
-            version=version,
-            satisfaction=data["satisfaction"],
-            score=data["score"],
-            comment=data["comment"],
-            by_phone=not access.is_reporter(self.user, self.case),
-        )
-
-
-class ReopenForm(act_forms.ReopenForm):
-    """The reporter reopens within the window with a comment; staff record a reopening asked for on
-    a call-back (``by_phone``, docs/domain.md §3.4)."""
-
-    def narrow(self) -> None:
-        if access.is_reporter(self.user, self.case):
-            self.fields["comment"].label = gettext_lazy("what is still wrong")
-
-    def perform(self, version: int) -> object:
-        return actions.reopen_case(
-            self.case,
-            actor=self.user,
-            version=version,
-            comment=self.cleaned_data["comment"],
-            by_phone=not access.is_reporter(self.user, self.case),
-        )
-
-
-FORMS: Mapping[str, type[CaseActForm]] = {**CASE_ACT_FORMS, "rate": RateForm, "reopen": ReopenForm}
+FORMS: Mapping[str, type[CaseActForm]] = CASE_ACT_FORMS
 PHOTO_LABEL = gettext_lazy("Attach a photo")
 # The acts whose form shows the catalog's suggestion for the case's category.
 SUGGESTING = frozenset({"triage", "retriage", "route"})
@@ -428,7 +387,7 @@ def panel_context(
                 if event.actor is not None
                 else _("the system")
             ),
-            details=event_details(event),
+            details=describe_event(event),
         )
         for event in events
     ]
@@ -473,7 +432,7 @@ def panel_context(
     photo_form: CaseActForm | None = None
     if result.name == ATTACH_PHOTO and result.form is not None:
         photo_form = result.form
-    elif may_attach(user, case) and len(photos) < settings.ATTACHMENTS_PER_CASE:
+    elif access.may_attach(user, case) and len(photos) < settings.ATTACHMENTS_PER_CASE:
         photo_form = _form(ATTACH_PHOTO, case, user)
 
     return {
