@@ -16,19 +16,8 @@ from grassroots.cases import catalog, hotline
 from grassroots.core.models import User
 from grassroots.jobs.choices import JobKind
 from grassroots.jobs.models import Job
-from grassroots.org.access import AnyUser, active_posts, is_superuser
-from grassroots.org.choices import Role
+from grassroots.org.access import AnyUser, is_staff
 from grassroots.org.models import Unit
-
-# Party members and volunteers hold posts too, but take public tasks, not cases (docs/domain.md §1).
-STAFF_ROLES = frozenset(Role) - {Role.PARTY_MEMBER, Role.VOLUNTEER}
-
-
-def is_staff(user: AnyUser) -> bool:
-    """Holds a staff post (any role but party member and volunteer), or administers the system."""
-    if not user.is_authenticated:
-        return False
-    return is_superuser(user) or any(post.role in STAFF_ROLES for post in active_posts(user))
 
 
 def jobs_visible_to(user: AnyUser) -> QuerySet[Job]:

@@ -48,6 +48,17 @@ def is_superuser(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+# Party members and volunteers hold posts too, but take public tasks, not cases (docs/domain.md §1).
+STAFF_ROLES = frozenset(Role) - {Role.PARTY_MEMBER, Role.VOLUNTEER}
+
+
+def is_staff(user: AnyUser) -> bool:
+    """Holds a staff post (any role but party member and volunteer), or administers the system."""
+    if not user.is_authenticated:
+        return False
+    return is_superuser(user) or any(post.role in STAFF_ROLES for post in active_posts(user))
+
+
 def scope_paths(user: AnyUser, roles: Iterable[str] = TREE_SCOPE_ROLES) -> list[str]:
     """Paths of the units where the user holds one of ``roles``."""
     wanted = set(roles)

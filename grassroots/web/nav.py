@@ -16,11 +16,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.core.models import User
-from grassroots.jobs import access as jobs_access
 from grassroots.org import access
 from grassroots.org.choices import TREE_SCOPE_ROLES
 from grassroots.people.access import own_resident
-from grassroots.web.views import intake, workbench
+from grassroots.web.views import intake
 from grassroots.web.views.map import may_use_map
 
 
@@ -45,7 +44,7 @@ def uses_admin(request: HttpRequest, user: User) -> bool:
 
 ENTRIES: list[Entry] = [
     Entry("home", _("Home"), "web:home", lambda request, user: True),
-    Entry("workbench", _("Workbench"), "web:workbench", lambda request, user: workbench.is_staff(user)),
+    Entry("workbench", _("Workbench"), "web:workbench", lambda request, user: access.is_staff(user)),
     Entry("survey", _("Base survey"), "web:survey", reads_people),
     Entry("map", _("Map"), "web:map", lambda request, user: may_use_map(user)),
     Entry(
@@ -57,7 +56,7 @@ ENTRIES: list[Entry] = [
     Entry("new_case", _("New case"), "web:new-case", intake.offered_new_case),
     Entry("quick_report", _("Quick report"), "web:quick-report", intake.offered_quick_report),
     Entry("portal", _("My requests"), "web:portal", lambda request, user: own_resident(user) is not None),
-    Entry("jobs", _("Imports and exports"), "web:jobs", lambda request, user: jobs_access.is_staff(user)),
+    Entry("jobs", _("Imports and exports"), "web:jobs", lambda request, user: access.is_staff(user)),
     Entry("admin", _("Administration"), "admin:index", uses_admin),
 ]
 

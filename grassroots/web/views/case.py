@@ -1,4 +1,4 @@
-"""The case page (issue 4 §3): one case of the ledger with everything the viewer may see of it, and
+"""The case page: one case of the ledger with everything the viewer may see of it, and
 a form for each act the viewer may take now (docs/domain.md §3, docs/ledger.md).
 
 Reading. The case is looked up by its public number among ``cases.access.cases_visible_to(user)``;

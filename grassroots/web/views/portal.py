@@ -1,4 +1,4 @@
-"""The residents' portal (H5, issue 4 item 5): report a problem, follow one's own cases, rate or
+"""The residents' portal (H5): report a problem, follow one's own cases, rate or
 reopen them, and see the public matters of one's community (docs/domain.md §3).
 
 The portal is for people with a resident record linked to their account

@@ -29,7 +29,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -46,15 +46,12 @@ from grassroots.core.errors import Conflict, NotAllowed
 from grassroots.core.models import User
 from grassroots.core.tree import subtree_q
 from grassroots.org import access
-from grassroots.org.choices import Role, UnitKind
+from grassroots.org.choices import UnitKind
 from grassroots.org.models import Post
 from grassroots.web import session
 
 PAGE_SIZE = 25
 MAX_BULK = 100  # more than a page can show; a longer selection is a crafted request
-
-# Party members and volunteers hold posts too, but take public tasks, not cases (docs/domain.md §1).
-STAFF_ROLES = frozenset(Role) - {Role.PARTY_MEMBER, Role.VOLUNTEER}
 
 # The filters the page shows, by their query-string names (``CaseFilter``'s own); any other
 # parameter is ignored, so that a tab or page link never carries a filter the form does not show.
@@ -72,17 +69,8 @@ FILTER_PARAMS = (
 OPEN = ~Q(state=State.CLOSED)
 
 
-def is_staff(user: User) -> bool:
-    """Holds a staff post (any role but party member and volunteer), or administers the system."""
-    return access.is_superuser(user) or any(post.role in STAFF_ROLES for post in access.active_posts(user))
-
-
 def case_url(number: str) -> str:
-    """The case page (issue 4's case page area): its route when it exists, else its path."""
-    try:
-        return reverse("web:case", args=[number])
-    except NoReverseMatch:
-        return f"/cases/{number}/"
+    return reverse("web:case", args=[number])
 
 
 # -- the queues ------------------------------------------------------------------------------------
@@ -181,7 +169,7 @@ QUEUE_BY_KEY = {queue.key: queue for queue in QUEUES}
 
 def _staff(request: HttpRequest) -> User:
     user = session.account(request)
-    if not is_staff(user):
+    if not access.is_staff(user):
         raise Http404
     return user
 
