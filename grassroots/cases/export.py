@@ -343,7 +343,7 @@ def _common_path(paths: list[str]) -> str:
     return prefix[: len(prefix) - len(prefix) % SEGMENT]
 
 
-def _scope_path(actor: User) -> str:
+def scope_path_of(actor: User) -> str:
     """Where an export is recorded: the common root of the actor's posts (a department's district),
     so the administrators above them read the record; a resident's grid."""
     places = [
@@ -357,7 +357,8 @@ def _scope_path(actor: User) -> str:
     return resident.grid.path if resident is not None else ""
 
 
-def _recorded_filters(params: Mapping[str, Any]) -> dict[str, Any]:
+def recorded_filters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters of an export as its audit record keeps them: personal-data searches sealed."""
     query = _query(params)
     recorded: dict[str, Any] = {}
     for key in sorted(query.keys()):
@@ -379,6 +380,18 @@ class Export:
     chunks: Iterable[bytes]
 
 
+def record_export(actor: User, *, fmt: str, params: Mapping[str, Any], rows: int) -> None:
+    """The audit record of one export of cases: who, the format, the filters, how many rows."""
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target_type="cases.case",
+        label=str(_("Cases (%(format)s)") % {"format": fmt}),
+        scope_path=scope_path_of(actor),
+        changes={"format": fmt, "filter": recorded_filters(params), "rows": rows},
+    )
+
+
 def export_cases(
     actor: User,
     *,
@@ -396,14 +409,7 @@ def export_cases(
     if queryset is not None:
         cases = cases & queryset
     count = cases.count()
-    audit.record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        target_type="cases.case",
-        label=str(_("Cases (%(format)s)") % {"format": fmt}),
-        scope_path=_scope_path(actor),
-        changes={"format": fmt, "filter": _recorded_filters(params), "rows": count},
-    )
+    record_export(actor, fmt=fmt, params=params, rows=count)
     filename = f"cases-{timezone.localdate():%Y%m%d}.{fmt}"
     rows = case_rows(cases)
     if fmt == "csv":

@@ -159,6 +159,6 @@ def submit_case_export(*, actor: User, fmt: str, filters: Mapping[str, Any]) -> 
         kind=JobKind.CASE_EXPORT,
         params={"format": fmt, "filters": lists},
         upload=None,
-        scope_path=export._scope_path(actor),
-        recorded={"format": fmt, "filter": export._recorded_filters(lists)},
+        scope_path=export.scope_path_of(actor),
+        recorded={"format": fmt, "filter": export.recorded_filters(lists)},
     )

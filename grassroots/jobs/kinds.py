@@ -16,9 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grassroots.cases import catalog_excel, export, hotline
-from grassroots.core import audit
 from grassroots.core.errors import NotAllowed, ValidationError
-from grassroots.core.models import AuditAction
 from grassroots.jobs import access, worker
 from grassroots.jobs.choices import JobKind
 from grassroots.jobs.models import Job
@@ -201,14 +199,7 @@ def run_case_export(job: Job, progress: Progress) -> Outcome:
     cases = export.filtered_cases(actor, filters)
     total = cases.count()
     progress.start(total)
-    audit.record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        target_type="cases.case",
-        label=str(_("Cases (%(format)s)") % {"format": fmt}),
-        scope_path=export._scope_path(actor),
-        changes={"format": fmt, "filter": export._recorded_filters(filters), "rows": total},
-    )
+    export.record_export(actor, fmt=fmt, params=filters, rows=total)
     rows = _Counted(export.case_rows(cases), progress)
     name = f"cases-{timezone.localdate():%Y%m%d}.{fmt}"
     with tempfile.TemporaryFile() as spool:
