@@ -3,9 +3,11 @@ case (404 otherwise), never cached by shared caches (docs/domain.md §8)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from conftest import PERSONAS
 from grassroots.api.tests import case_states as states
+from grassroots.cases import actions
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
 SEES_X = {"resident_a", "grid_manager_x", "community_worker", "street_staff", "district_admin"}
@@ -62,7 +64,8 @@ def test_a_photo_larger_than_the_limit_is_refused(client_for, ledger, report, se
     response = upload(client_for("grid_manager_x"), case)
 
     assert response.status_code == 400
-    assert "file" in response.json()
+    with translation.override("zh-hans"):  # the request's language
+        assert response.json()["file"] == [actions.photo_too_large()]
 
 
 def test_an_upload_without_a_file_is_a_field_error(client_for, ledger, report):

@@ -38,6 +38,7 @@ from grassroots.cases.actions.handling import (
 )
 from grassroots.cases.actions.intake import (
     attach_photo,
+    photo_too_large,
     register_case,
     sniff_image,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "follow_up_private",
     "link_to_problem",
     "mark_duplicate",
+    "photo_too_large",
     "rate_case",
     "register_case",
     "reject_case",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -214,9 +215,10 @@ def _register(
         if reporter is not None and reporter.pk != own.pk:
             raise NotAllowed(_("Residents report their own problems."))
         reporter, reporter_kind, channel = own, ReporterKind.RESIDENT, Channel.SELF_REPORT
-        household = household or own.household
     elif reporter is not None:
-        reporter_kind = ReporterKind.ON_BEHALF  # staff entering a resident's request
+        # Staff entering a resident's request, or a member of staff reporting as a resident.
+        own_report = own is not None and reporter.pk == own.pk
+        reporter_kind = ReporterKind.RESIDENT if own_report else ReporterKind.ON_BEHALF
     elif reporter_kind == ReporterKind.RESIDENT:
         reporter_kind = ReporterKind.ON_BEHALF if (reporter_name or phone) else ReporterKind.ANONYMOUS
     if reporter_kind == ReporterKind.ON_BEHALF and reporter is None and not (reporter_name.strip() or phone):
@@ -305,6 +307,11 @@ _SIGNATURES = (
 )
 
 
+def photo_too_large() -> str:
+    """What a photo above ``ATTACHMENT_MAX_BYTES`` is told, with the limit as people write it."""
+    return _("The photo is larger than %(size)s.") % {"size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+
+
 def sniff_image(head: bytes) -> str | None:
     """The image type from the first bytes, whatever the file name or browser claims."""
     for signature, content_type in _SIGNATURES:
@@ -326,14 +333,7 @@ def attach_photo(case: Case, *, actor: User, upload: IO[bytes], name: str = "") 
         )
     data = upload.read(settings.ATTACHMENT_MAX_BYTES + 1)
     if len(data) > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": [
-                    _("The photo is larger than %(mb)s MB.")
-                    % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-                ]
-            }
-        )
+        raise ValidationError({"file": [photo_too_large()]})
     if not data:
         raise ValidationError({"file": [_("The file is empty.")]})
     content_type = sniff_image(data[:16])

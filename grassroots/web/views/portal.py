@@ -326,9 +326,7 @@ class PhotosField(forms.FileField):
 
 def _check_photo(photo: UploadedFile) -> None:
     if (photo.size or 0) > settings.ATTACHMENT_MAX_BYTES:
-        raise forms.ValidationError(
-            _("The photo is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-        )
+        raise forms.ValidationError(actions.photo_too_large())
     head = photo.read(16)
     photo.seek(0)
     if actions.sniff_image(head) is None:
