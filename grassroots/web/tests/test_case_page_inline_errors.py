@@ -28,7 +28,7 @@ def test_triage_without_a_reason_shows_the_error_under_the_reason(ledger, bring)
     assert form.errors["reason"] == ["This field is required."]
     body = response.content.decode()
     assert '<html lang="en">' in body  # the whole page, without JavaScript
-    assert 'id="triage-reason_errors"' in body
+    assert 'id="triage-reason_error"' in body
     assert '<details class="act" id="act-triage" data-act="triage" open>' in body
     assert 'value="major" required id="triage-triage_class_0" checked' in body  # the input is kept
     assert Case.objects.get(pk=case.pk).state == "registered"

@@ -53,7 +53,7 @@ def test_a_file_that_is_not_a_photo_is_refused_under_the_file_field(ledger, brin
     assert response.status_code == 400
     form = response.context["result"].form
     assert form.errors["file"] == ["Only photos (JPEG, PNG, WebP or GIF) can be attached."]
-    assert 'id="attach_photo-file_errors"' in response.content.decode()
+    assert 'id="attach_photo-file_error"' in response.content.decode()
     assert not Attachment.objects.exists()
 
 
@@ -62,8 +62,8 @@ def test_a_photo_too_large_is_refused_under_the_file_field(ledger, bring, settin
     case = bring.registered()
     response = upload(client_of(ledger.grid_manager_x), case, PNG + b"\x00" * 1024 * 1024, headers=HTMX)
     assert response.status_code == 200  # htmx swaps the panel, which shows the error
-    assert response.context["result"].form.errors["file"] == ["The photo is larger than 1 MB."]
-    assert "The photo is larger than 1 MB." in response.content.decode()
+    assert response.context["result"].form.errors["file"] == ["The photo is larger than 1.0\xa0MB."]
+    assert "The photo is larger than 1.0\xa0MB." in response.content.decode()
     assert not Attachment.objects.exists()
 
 

@@ -90,7 +90,7 @@ def test_a_missing_file_is_shown_beside_the_file_field(ledger, client_for):
     body = response.content.decode()
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == ["This field is required."]
-    assert 'id="id_file_errors"' in body
+    assert 'id="id_file_error"' in body
     assert not Job.objects.exists()
 
 
@@ -103,7 +103,7 @@ def test_a_ledger_without_a_header_row_is_shown_beside_the_file_field(ledger, cl
 
     assert response.status_code == 400
     assert "No header row" in response.context["form"].errors["file"][0]
-    assert 'id="id_file_errors"' in response.content.decode()
+    assert 'id="id_file_error"' in response.content.decode()
     assert not Job.objects.exists()
 
 

@@ -1,4 +1,4 @@
-"""Entering cases from the pages (issue 4 item 4): staff register a case on behalf of a resident
+"""Entering cases from the pages: staff register a case on behalf of a resident
 (``/cases/new/``), and grid staff report what they find on patrol from a phone (``/m/report/``).
 
 Both call ``cases.actions.register_case``, which decides where the case goes and whether the actor
@@ -183,6 +183,13 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return HttpResponse(headers={"HX-Redirect": url})
     return HttpResponseRedirect(url)
+
+
+def _status(request: HttpRequest, status: int) -> int:
+    """The status of a page that comes back with the form's errors: 400 or 403 without script; 200
+    for htmx, whose answer carries the messages — a browser logs every 4xx of a script's request
+    as an error (the case page's acts answer htmx the same way)."""
+    return 200 if request.headers.get("HX-Request") else status
 
 
 def _error_ids(form: forms.Form) -> str:
@@ -501,7 +508,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
         "error_ids": _error_ids(form),
         **_results_context(user, "", _uuid_or_none(reporter), _uuid_or_none(household)),
     }
-    return render(request, "web/intake/new_case.html", context, status=status)
+    return render(request, "web/intake/new_case.html", context, status=_status(request, status))
 
 
 # -- quick report (grid staff, phone) --------------------------------------------------------------
@@ -529,10 +536,7 @@ class PhotosField(forms.FileField):
             )
         for upload in files:
             if upload.size is not None and upload.size > settings.ATTACHMENT_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("The photo is larger than %(mb)s MB.")
-                    % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-                )
+                raise forms.ValidationError(actions.photo_too_large())
             head = upload.read(16)
             upload.seek(0)
             if actions.sniff_image(head) is None:
@@ -693,7 +697,7 @@ def quick_report(request: HttpRequest) -> HttpResponse:
         "photo_dropped": form.is_bound and bool(request.FILES),
         "error_ids": _error_ids(form),
     }
-    return render(request, "web/intake/quick_report.html", context, status=status)
+    return render(request, "web/intake/quick_report.html", context, status=_status(request, status))
 
 
 @login_required

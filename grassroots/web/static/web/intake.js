@@ -150,12 +150,32 @@
     }
   });
 
+  // Only the messages come back, not the fields: each field is marked (or unmarked) as the page
+  // without script marks it — its box, and its controls for assistive technology.
+  const markFields = () => {
+    document.querySelectorAll("form[data-keep-inputs] .field-errors[id^='err-']").forEach((box) => {
+      const field = box.closest(".field");
+      if (!field) return;
+      const invalid = box.textContent.trim() !== "";
+      field.classList.toggle("invalid", invalid);
+      field.querySelectorAll("input:not([type=hidden]), select, textarea").forEach((control) => {
+        const ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter((id) => id && id !== box.id);
+        if (invalid) ids.push(box.id);
+        if (ids.length) control.setAttribute("aria-describedby", ids.join(" "));
+        else control.removeAttribute("aria-describedby");
+        if (invalid) control.setAttribute("aria-invalid", "true");
+        else control.removeAttribute("aria-invalid");
+      });
+    });
+  };
+
   let scrollPending = false;
   document.addEventListener("htmx:oobAfterSwap", () => {
     if (scrollPending) return;
     scrollPending = true;
     requestAnimationFrame(() => {
       scrollPending = false;
+      markFields();
       const first = Array.from(document.querySelectorAll(".field-errors")).find((box) => box.textContent.trim());
       if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
     });
