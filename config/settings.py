@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "grassroots.people",
     "grassroots.notify",
     "grassroots.cases",
+    "grassroots.triage",
     "grassroots.jobs",
     "grassroots.api",
     "grassroots.web",
@@ -273,6 +274,14 @@ MAP_TILE_ATTRIBUTION = env.string("MAP_TILE_ATTRIBUTION", "")
 # Photos attached to cases: the largest accepted file, and how many a case may have.
 ATTACHMENT_MAX_BYTES = env.integer("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=100_000)
 ATTACHMENTS_PER_CASE = env.integer("ATTACHMENTS_PER_CASE", 9, minimum=1)
+# Category suggestions (docs/triage.md): where the trained models live (readable and writable by the
+# application's account only: models are pickles), how much verified history training needs, the
+# confidence from which a suggestion is pre-selected on the forms, and how many versions are kept.
+TRIAGE_MODEL_DIR = Path(env.string("TRIAGE_MODEL_DIR", str(VAR_DIR / "triage")))
+TRIAGE_MIN_LABELLED = env.integer("TRIAGE_MIN_LABELLED", 200, minimum=2)
+TRIAGE_MIN_PER_CATEGORY = env.integer("TRIAGE_MIN_PER_CATEGORY", 5, minimum=2)
+TRIAGE_PRESELECT_CONFIDENCE = float(env.string("TRIAGE_PRESELECT_CONFIDENCE", "0.8"))
+TRIAGE_KEEP_VERSIONS = env.integer("TRIAGE_KEEP_VERSIONS", 10, minimum=2)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,154 @@
+"""The category model: from a request's text, the likeliest categories with a confidence and the
+words that drove each suggestion.
+
+Features are TF-IDF weights of character 1–3-grams of the text (the title counted twice: short
+and chosen by the writer, it names the matter most plainly). Character n-grams need no word
+segmentation, so they hold up where a segmenter cuts badly (place names, new words, typos); on
+the development set jieba words added nothing beside them and cost most of the time.
+
+Three choices carry most of the accuracy (docs/triage.md has the measurements):
+
+- the vocabulary and the inverse document frequencies come from the labelled texts *and* from
+  unlabelled ones (``unlabeled``: the ledger's other requests): how rare an n-gram is among
+  requests at large is known without anyone labelling them, and it keeps the rare ones that
+  labelled data alone would drop (terms in fewer than ``min_df`` texts are dropped);
+- the classifier is a linear SVM with balanced class weights, so that rare categories are not
+  drowned by common ones, its scores turned into probabilities by sigmoid calibration on three
+  inner folds;
+- the catalog itself is training data (``catalog``): each category's names, keywords and examples
+  become short extra texts of that category, which gives rare categories a voice.
+
+A model is plain data (scikit-learn objects, numpy arrays, lists) and is pickled by ``store``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.svm import LinearSVC
+
+from grassroots.triage import text as text_mod
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    confidence: float
+    words: list[str] = field(default_factory=list)
+
+
+def char_grams(text: str) -> list[str]:
+    """Character 1-, 2- and 3-grams (as scikit-learn's ``analyzer="char"`` gives them, twice as
+    fast): a module function, so that a model pickles."""
+    s = text.lower()
+    return [*s, *(s[i : i + 2] for i in range(len(s) - 1)), *(s[i : i + 3] for i in range(len(s) - 2))]
+
+
+class TextModel:
+    """``TextModel().fit(texts, labels, unlabeled=…, catalog=…)``, then ``suggest(texts, k=3)``.
+
+    Texts are whole requests as ``text.join(title, description)`` makes them."""
+
+    kind = "text"
+
+    def __init__(self, *, c: float = 1.0, min_df: int = 2, explain: int = 5) -> None:
+        self.c = c
+        self.min_df = min_df
+        self.explain = explain
+        self.labels: list[str] = []
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        unlabeled: Sequence[str] = (),
+        catalog: Sequence[tuple[str, str]] = (),
+    ) -> TextModel:
+        """``catalog``: (text, label) pairs from the catalog, used only for labels that the
+        labelled texts have (a category nobody has been triaged into cannot be learnt)."""
+        known = set(labels)
+        extra = [(t, label) for t, label in catalog if label in known]
+        texts = [text_mod.normalise(t) for t in texts] + [text_mod.normalise(t) for t, _ in extra]
+        labels = [*labels, *(label for _, label in extra)]
+        others = [text_mod.normalise(t) for t in unlabeled]
+
+        vectorizer = CountVectorizer(analyzer=char_grams, dtype=np.float32)
+        counts = vectorizer.fit_transform([*texts, *others]).tocsc()
+        df = np.diff(counts.indptr)  # in how many texts each n-gram appears
+        keep = np.flatnonzero(df >= self.min_df)
+        terms = vectorizer.get_feature_names_out()[keep]
+        vectorizer.vocabulary_ = {term: i for i, term in enumerate(terms)}
+        self.vectorizer = vectorizer
+        self.terms = np.asarray(terms, dtype=object)
+        total = counts.shape[0]
+        self.idf = (np.log((total + 1.0) / (df[keep] + 1.0)) + 1.0).astype(np.float32)
+
+        features = self._weigh(counts[: len(texts)][:, keep].tocsr())
+        classifier = CalibratedClassifierCV(
+            LinearSVC(C=self.c, class_weight="balanced"), method="sigmoid", cv=_folds(labels)
+        )
+        classifier.fit(features, np.asarray(labels))
+        self.classifier = classifier
+        self.labels = [str(label) for label in classifier.classes_]
+        # What the explanations weigh: the inner SVMs' coefficients, averaged.
+        self.coef = np.mean([c.estimator.coef_ for c in classifier.calibrated_classifiers_], axis=0)
+        if self.coef.shape[0] == 1:  # two labels: one row, for the second
+            self.coef = np.vstack([-self.coef[0], self.coef[0]])
+        return self
+
+    def _weigh(self, counts: Any) -> Any:
+        """Sublinear term frequency × IDF, each row scaled to unit length."""
+        weights = sparse.csr_matrix(counts, dtype=np.float32, copy=True)
+        weights.data = 1.0 + np.log(weights.data)
+        weights = weights @ sparse.diags(self.idf)
+        norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weights)
+
+    def _features(self, texts: Sequence[str]) -> Any:
+        return self._weigh(self.vectorizer.transform([text_mod.normalise(t) for t in texts]))
+
+    def probabilities(self, texts: Sequence[str]) -> Any:
+        return self.classifier.predict_proba(self._features(texts))
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        return [self.labels[i] for i in np.argmax(self.probabilities(texts), axis=1)]
+
+    def suggest(self, texts: Sequence[str], k: int = 3) -> list[list[Suggestion]]:
+        """The ``k`` likeliest labels of each text, each with the n-grams that pushed it up most
+        (TF-IDF weight × the label's coefficient; single characters, and n-grams inside one already
+        listed, left out)."""
+        features = self._features(texts)
+        probabilities = self.classifier.predict_proba(features)
+        result = []
+        for i in range(features.shape[0]):
+            row = features[i]
+            order = np.argsort(-probabilities[i])[:k]
+            result.append(
+                [Suggestion(self.labels[j], float(probabilities[i, j]), self._drivers(row, j)) for j in order]
+            )
+        return result
+
+    def _drivers(self, row: Any, label_index: int) -> list[str]:
+        contribution = row.data * self.coef[label_index, row.indices]
+        chosen: list[str] = []
+        for j in np.argsort(-contribution):
+            if contribution[j] <= 0 or len(chosen) >= self.explain:
+                break
+            term = str(self.terms[row.indices[j]]).strip()
+            if len(term) < 2 or any(term in shown for shown in chosen):
+                continue
+            chosen.append(term)
+        return chosen
+
+
+def _folds(labels: Sequence[str]) -> int:
+    """Calibration folds: three, or fewer when the rarest label has fewer texts."""
+    return max(2, min(3, min(Counter(labels).values())))
