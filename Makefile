@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo serve lint typecheck migrations-check messages bench-locate clean
+.PHONY: run test setup demo serve lint typecheck migrations-check messages bench-locate bench-triage clean
 
 $(VENV)/.installed: requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ messages: setup
 
 bench-locate: setup
 	$(PY) bench/locate.py
+
+bench-triage: setup
+	$(PY) bench/triage.py
 
 clean:
 	rm -rf $(VENV) var/

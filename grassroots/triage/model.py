@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.svm import LinearSVC
@@ -97,6 +98,7 @@ class TextModel:
         classifier.fit(features, np.asarray(labels))
         self.classifier = classifier
         self.labels = [str(label) for label in classifier.classes_]
+        self._calibrated = _Calibrated.of(classifier) if len(self.labels) > 2 else None
         # What the explanations weigh: the inner SVMs' coefficients, averaged.
         self.coef = np.mean([c.estimator.coef_ for c in classifier.calibrated_classifiers_], axis=0)
         if self.coef.shape[0] == 1:  # two labels: one row, for the second
@@ -104,19 +106,27 @@ class TextModel:
         return self
 
     def _weigh(self, counts: Any) -> Any:
-        """Sublinear term frequency × IDF, each row scaled to unit length."""
+        """Sublinear term frequency × IDF, each row scaled to unit length (on the sparse data in
+        place: a request has a few hundred n-grams of a vocabulary of a hundred thousand)."""
         weights = sparse.csr_matrix(counts, dtype=np.float32, copy=True)
-        weights.data = 1.0 + np.log(weights.data)
-        weights = weights @ sparse.diags(self.idf)
+        weights.sum_duplicates()
+        weights.data = (1.0 + np.log(weights.data)) * self.idf[weights.indices]
         norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weights)
+        weights.data /= np.repeat(norms, np.diff(weights.indptr)).astype(np.float32)
+        return weights
 
     def _features(self, texts: Sequence[str]) -> Any:
         return self._weigh(self.vectorizer.transform([text_mod.normalise(t) for t in texts]))
 
+    def _probabilities(self, features: Any) -> Any:
+        calibrated = getattr(self, "_calibrated", None)  # absent from models pickled before it
+        if calibrated is not None:
+            return calibrated.predict_proba(features)
+        return self.classifier.predict_proba(features)
+
     def probabilities(self, texts: Sequence[str]) -> Any:
-        return self.classifier.predict_proba(self._features(texts))
+        return self._probabilities(self._features(texts))
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return [self.labels[i] for i in np.argmax(self.probabilities(texts), axis=1)]
@@ -126,7 +136,7 @@ class TextModel:
         (TF-IDF weight × the label's coefficient; single characters, and n-grams inside one already
         listed, left out)."""
         features = self._features(texts)
-        probabilities = self.classifier.predict_proba(features)
+        probabilities = self._probabilities(features)
         result = []
         for i in range(features.shape[0]):
             row = features[i]
@@ -147,6 +157,51 @@ class TextModel:
                 continue
             chosen.append(term)
         return chosen
+
+
+@dataclass(frozen=True)
+class _Calibrated:
+    """``CalibratedClassifierCV.predict_proba`` for sigmoid-calibrated linear SVMs and three or
+    more labels, as matrix products: scikit-learn calls each fold's sigmoid per label through its
+    input checks, which is most of the time a form's one-request question takes. Same numbers:
+    per fold, each label's decision score through its sigmoid, normalised over the labels; then
+    the mean over the folds."""
+
+    weights: list[Any]  # per fold: (features × the fold's labels)
+    intercepts: list[Any]
+    slopes: list[Any]  # the sigmoids' a and b, per fold and label
+    offsets: list[Any]
+    columns: list[Any]  # where the fold's labels sit among all labels
+    n_labels: int
+
+    @classmethod
+    def of(cls, classifier: CalibratedClassifierCV) -> _Calibrated:
+        classes = list(classifier.classes_)
+        parts: dict[str, list[Any]] = {
+            k: [] for k in ("weights", "intercepts", "slopes", "offsets", "columns")
+        }
+        for fold in classifier.calibrated_classifiers_:
+            estimator = fold.estimator
+            parts["weights"].append(np.ascontiguousarray(estimator.coef_.T, dtype=np.float64))
+            parts["intercepts"].append(np.asarray(estimator.intercept_, dtype=np.float64))
+            parts["slopes"].append(np.array([c.a_ for c in fold.calibrators], dtype=np.float64))
+            parts["offsets"].append(np.array([c.b_ for c in fold.calibrators], dtype=np.float64))
+            parts["columns"].append(np.array([classes.index(c) for c in estimator.classes_]))
+        return cls(**parts, n_labels=len(classes))
+
+    def predict_proba(self, features: Any) -> Any:
+        n = features.shape[0]
+        total = np.zeros((n, self.n_labels))
+        for weights, intercept, slope, offset, columns in zip(
+            self.weights, self.intercepts, self.slopes, self.offsets, self.columns, strict=True
+        ):
+            scores = np.asarray(features @ weights) + intercept
+            proba = np.zeros((n, self.n_labels))
+            proba[:, columns] = expit(-(slope * scores + offset))
+            denominator = proba.sum(axis=1, keepdims=True)
+            uniform = np.full_like(proba, 1 / self.n_labels)
+            total += np.divide(proba, denominator, out=uniform, where=denominator != 0)
+        return total / len(self.weights)
 
 
 def _folds(labels: Sequence[str]) -> int:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pickle
 import random
 
+import numpy as np
+
 from grassroots.triage.evaluate import Extra
 from grassroots.triage.model import TextModel
 
@@ -57,3 +59,13 @@ def test_a_model_survives_pickling():
 def test_texts_under_evaluation_are_taken_out_of_the_unlabelled_ones():
     extra = Extra(unlabeled=["a", "b", "a", "c"], catalog=[("x", "y")])
     assert extra.without(["b"]) == Extra(unlabeled=["a", "c"], catalog=[("x", "y")])
+
+
+def test_its_fast_probabilities_are_scikit_learns():
+    texts, labels = corpus(45, seed=5)
+    model = TextModel().fit(texts, labels)
+    features = model._features(["拖欠工资三个月", "井盖缺失", "晚上广场舞噪音", "你好"])
+    assert model._calibrated is not None
+    fast = model._calibrated.predict_proba(features)
+    assert np.allclose(fast, model.classifier.predict_proba(features), atol=1e-6)
+    assert np.allclose(fast.sum(axis=1), 1.0)
