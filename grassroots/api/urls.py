@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from grassroots.api import audit, auth, cases, catalog, excel, inbox, metrics, org, people, units
+from grassroots.api import audit, auth, cases, catalog, excel, inbox, metrics, org, people, triage, units
 
 app_name = "api"
 
@@ -33,4 +33,5 @@ urlpatterns = [
     *excel.extra_urlpatterns,
     *inbox.extra_urlpatterns,
     *metrics.extra_urlpatterns,
+    *triage.extra_urlpatterns,
 ]

@@ -30,6 +30,12 @@ someone else since). Outcomes:
 With htmx (loaded by every page) a form swaps the case panel in place, and every answer that
 carries the panel is a 200 (the panel says what happened); without JavaScript the same URLs answer
 with the whole page and the statuses above.
+
+Category suggestions. Whoever is offered triage or re-triage sees, in that form, the likeliest
+categories for the case's own title and description (``triage.suggest``, docs/triage.md), with their
+confidence and the words that drove them; a suggestion confident enough (``preselect``) is
+pre-selected when the case has no category yet and the form is fresh. Staff decide: nothing is
+applied until they submit.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -73,6 +79,7 @@ from grassroots.core.errors import Conflict, ValidationError
 from grassroots.core.models import User
 from grassroots.core.workdays import WorkCalendar, working_days_between
 from grassroots.org.models import Unit
+from grassroots.triage.suggest import CategorySuggestion, suggest_categories
 from grassroots.web import session
 
 NUMBER = r"(?P<number>[0-9]{4}-[0-9]{6,})"
@@ -85,6 +92,7 @@ _RELATIONS = (
     "category__parent__department",
     "category__parent__parent__department",
     "unit",
+    "district",
     "grid",
     "building",
     "household__building",
@@ -100,6 +108,7 @@ _RELATIONS = (
 )
 _DEFERRED = (
     "unit__boundary",
+    "district__boundary",
     "building__boundary",
     "household__building__boundary",
     "responsible_unit__boundary",
@@ -113,6 +122,8 @@ FORMS: Mapping[str, type[CaseActForm]] = CASE_ACT_FORMS
 PHOTO_LABEL = gettext_lazy("Attach a photo")
 # The acts whose form shows the catalog's suggestion for the case's category.
 SUGGESTING = frozenset({"triage", "retriage", "route"})
+# The acts whose form offers the category suggestions for the case's text (docs/triage.md).
+CHOOSING = frozenset({"triage", "retriage"})
 
 
 def _label(name: str) -> str | Promise:
@@ -120,10 +131,22 @@ def _label(name: str) -> str | Promise:
     return act.label if act is not None else PHOTO_LABEL
 
 
-def _form(name: str, case: Case, user: User, data: QueryDict | None = None, files: Any = None) -> CaseActForm:
+def _form(
+    name: str,
+    case: Case,
+    user: User,
+    data: QueryDict | None = None,
+    files: Any = None,
+    initial: dict[str, Any] | None = None,
+) -> CaseActForm:
     # Several forms share the page: their ids (not their field names) carry the act's name.
     form = FORMS[name](
-        data, files, initial={"version": case.version}, subject=case, user=user, auto_id=f"{name}-%s"
+        data,
+        files,
+        initial={**(initial or {}), "version": case.version},
+        subject=case,
+        user=user,
+        auto_id=f"{name}-%s",
     )
     if name == ATTACH_PHOTO:
         form.fields["file"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,image/gif"
@@ -318,6 +341,8 @@ class ActView:
     open: bool = False
     suggests: bool = False  # shows the catalog's suggestion (``SUGGESTING``)
     suggestion: Suggestion | None = None
+    categories: list[CategorySuggestion] = field(default_factory=list)  # suggested (``CHOOSING``)
+    preselected: bool = False  # its category field starts at the top suggestion
 
 
 @dataclass(frozen=True)
@@ -394,12 +419,27 @@ def panel_context(
     photos = list(case.attachments.select_related("uploaded_by").order_by("id"))
 
     opened = request.GET.get("act", "")
+    offered_acts = [act for act in available_acts(user, case) if act.name in FORMS]
+    categories = (
+        suggest_categories(user, case.district, case.title, case.description)
+        if any(act.name in CHOOSING for act in offered_acts)
+        else []
+    )
+    # Pre-selected only on a fresh form of a case without a category (the person decides).
+    preselect = (
+        categories[0].category if categories and categories[0].preselect and not case.category_id else None
+    )
     acts: list[ActView] = []
-    for act in available_acts(user, case):
-        if act.name not in FORMS:
-            continue
+    for act in offered_acts:
         posted = act.name == result.name and result.form is not None
-        form = result.form if posted and result.form is not None else _form(act.name, case, user)
+        picks = act.name in CHOOSING
+        fills = picks and preselect is not None and not posted
+        if posted and result.form is not None:
+            form = result.form
+        else:
+            form = _form(
+                act.name, case, user, initial={"category": preselect.pk} if fills and preselect else None
+            )
         acts.append(
             ActView(
                 name=act.name,
@@ -407,6 +447,8 @@ def panel_context(
                 form=form,
                 url=reverse("web:case-act", args=[case.number, act.name]),
                 open=posted or act.name == opened,
+                categories=categories if picks else [],
+                preselected=fills,
             )
         )
     offered = {act.name for act in acts}
@@ -426,6 +468,8 @@ def panel_context(
     for view in acts:
         if view.name in SUGGESTING:
             view.suggests, view.suggestion = True, suggestion
+            if view.preselected:
+                view.suggestion = suggestion_for(preselect)
     # The triage forms let the person pick another category: the page follows with its suggestion.
     choosing = any(view.name in ("triage", "retriage") for view in acts)
 

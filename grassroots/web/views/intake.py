@@ -47,6 +47,7 @@ from grassroots.org.models import Unit
 from grassroots.people.access import households_visible_to, residents_visible_to
 from grassroots.people.filters import ResidentFilter
 from grassroots.people.models import Household, Resident
+from grassroots.triage.suggest import suggest_categories
 from grassroots.web import session
 from grassroots.web.forms import add_action_errors
 
@@ -400,6 +401,18 @@ class NewCaseForm(forms.Form):
         category = self.fields["category"]
         assert isinstance(category, CategoryChoiceField)
         category.use(catalog)
+        # As the title and description are typed, the suggested categories follow (``suggest``).
+        for name in ("title", "description"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-post": reverse("web:new-case-suggest"),
+                    "hx-trigger": "input changed delay:600ms",
+                    "hx-target": "#intake-suggestions",
+                    "hx-swap": "innerHTML",
+                    "hx-params": "title,description",
+                    "aria-controls": "intake-suggestions",
+                }
+            )
 
     def clean_reporter(self) -> Resident | None:
         uid = self.cleaned_data.get("reporter")
@@ -509,6 +522,28 @@ def new_case(request: HttpRequest) -> HttpResponse:
         **_results_context(user, "", _uuid_or_none(reporter), _uuid_or_none(household)),
     }
     return render(request, "web/intake/new_case.html", context, status=_status(request, status))
+
+
+@login_required
+@require_POST
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The categories suggested for the title and description typed so far (htmx; docs/triage.md),
+    from the catalog the form offers: that of the district the user works in now. Only for those
+    who may enter cases (else 404, as the form).
+
+    A POST, like ``find``: what a resident told stays out of URLs and access logs."""
+    user = _staff(request)
+    catalog = _catalog(request, user)
+    suggestions = []
+    if catalog:
+        offered = {category.pk for category in catalog}
+        found = suggest_categories(
+            user, catalog[0].district, request.POST.get("title", ""), request.POST.get("description", "")
+        )
+        suggestions = [s for s in found if s.category.pk in offered]
+    response = render(request, "web/_category_suggestions.html", {"suggestions": suggestions})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # -- quick report (grid staff, phone) --------------------------------------------------------------
@@ -728,6 +763,7 @@ def quick_report_done(request: HttpRequest, number: str) -> HttpResponse:
 urlpatterns = [
     path("cases/new/", new_case, name="new-case"),
     path("cases/new/find/", find, name="new-case-find"),
+    path("cases/new/suggest/", suggest, name="new-case-suggest"),
     path("m/report/", quick_report, name="quick-report"),
     path("m/report/<str:number>/", quick_report_done, name="quick-report-done"),
 ]
