@@ -282,6 +282,15 @@ TRIAGE_MIN_LABELLED = env.integer("TRIAGE_MIN_LABELLED", 200, minimum=2)
 TRIAGE_MIN_PER_CATEGORY = env.integer("TRIAGE_MIN_PER_CATEGORY", 5, minimum=2)
 TRIAGE_PRESELECT_CONFIDENCE = float(env.string("TRIAGE_PRESELECT_CONFIDENCE", "0.8"))
 TRIAGE_KEEP_VERSIONS = env.integer("TRIAGE_KEEP_VERSIONS", 10, minimum=2)
+# Possible duplicates (docs/triage.md, "Duplicates"): how far back and how near a root original may be,
+# per-category radii (a category code applies to its sub-categories; not from the environment), the
+# text similarity a candidate needs, and the minutes within which the same reporter's same text is a
+# re-post.
+TRIAGE_DUPLICATE_DAYS = env.integer("TRIAGE_DUPLICATE_DAYS", 30, minimum=1)
+TRIAGE_DUPLICATE_RADIUS_M = env.integer("TRIAGE_DUPLICATE_RADIUS_M", 500, minimum=10)
+TRIAGE_DUPLICATE_RADIUS_BY_CATEGORY: dict[str, float] = {}
+TRIAGE_DUPLICATE_MIN_SIMILARITY = float(env.string("TRIAGE_DUPLICATE_MIN_SIMILARITY", "0.35"))
+TRIAGE_REPOST_MINUTES = env.integer("TRIAGE_REPOST_MINUTES", 60, minimum=1)
 
 LOGGING = {
     "version": 1,

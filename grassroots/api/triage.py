@@ -4,10 +4,14 @@ Routes::
 
     POST triage/suggest/                  {district?, title, description, k?} → the suggestions
     GET  cases/{number}/suggestions/      the suggestions for the case's own title and description
+    POST triage/duplicates/               {district?, title, description, category?, lat?, lng?}
+                                          → possible duplicates of a case being entered
+    GET  cases/{number}/duplicates/       possible duplicates of the case (itself left out)
 
 Who: ``triage.suggest`` offers the categories of a district whose catalog the caller reads
 (``cases.catalog``); a district the caller does not read is a field error, as an unknown one is.
-The case endpoint is a sub-resource of the case: a case the caller cannot see is 404, and one
+Duplicates are root originals the caller sees (``triage.duplicates``).
+The case endpoints are sub-resources of the case: a case the caller cannot see is 404, and one
 they see but may not triage (``cases.access.can_triage``) is 403 — suggestions serve the triage.
 """
 
@@ -32,6 +36,7 @@ from grassroots.cases.models import Category
 from grassroots.core.errors import NotAllowed
 from grassroots.org.access import AnyUser, active_posts
 from grassroots.org.models import Unit
+from grassroots.triage.duplicates import Candidate, duplicates_of_case, find_duplicates
 from grassroots.triage.suggest import CategorySuggestion, suggest_categories
 
 K_DEFAULT = 3
@@ -183,7 +188,117 @@ class CaseSuggestionsView(APIView):
         return Response({"suggestions": [suggestion_data(s) for s in found]})
 
 
+def candidate_data(candidate: Candidate) -> dict[str, Any]:
+    case = candidate.case
+    return {
+        "number": case.number,
+        "title": case.title,
+        "state": case.state,
+        "received_at": case.received_at.isoformat(),
+        "score": round(candidate.score, 4),
+        "distance_m": round(candidate.distance_m) if candidate.distance_m is not None else None,
+        "repost": candidate.repost,
+        "reasons": [str(reason) for reason in candidate.reasons],
+    }
+
+
+class CandidateSerializer(serializers.Serializer):
+    number = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    received_at = serializers.DateTimeField(read_only=True)
+    score = serializers.FloatField(read_only=True, help_text="Text similarity, 0–1.")
+    distance_m = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Metres between the points; null when either is unknown."
+    )
+    repost = serializers.BooleanField(
+        read_only=True, help_text="The same reporter sent the same text within TRIAGE_REPOST_MINUTES."
+    )
+    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+class CandidatesSerializer(serializers.Serializer):
+    candidates = CandidateSerializer(many=True, read_only=True)
+
+
+class DuplicatesRequestSerializer(SuggestRequestSerializer):
+    k = None  # type: ignore[assignment]
+    category = serializers.CharField(
+        required=False, allow_blank=True, help_text="Category code in the district's catalog."
+    )
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        code = attrs.get("category", "").strip()
+        attrs["category"] = None
+        if code:
+            category = Category.objects.filter(district=attrs["district"], code=code).first()
+            if category is None:
+                raise serializers.ValidationError({"category": [_("No category with this code.")]})
+            attrs["category"] = category
+        return attrs
+
+
+class DuplicatesView(APIView):
+    """Possible duplicates of a request being entered (docs/triage.md, "Duplicates")."""
+
+    @extend_schema(
+        request=DuplicatesRequestSerializer,
+        responses={
+            200: CandidatesSerializer,
+            400: OpenApiResponse(description="Field errors: no text, an unknown district or category."),
+            **_AUTH_ERRORS,
+        },
+        summary="Find possible duplicates of a text",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = DuplicatesRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        found = find_duplicates(
+            actor(request),
+            district=data["district"],
+            title=data["title"],
+            description=data["description"],
+            category=data["category"],
+            lat=data.get("lat"),
+            lng=data.get("lng"),
+        )
+        return Response({"candidates": [candidate_data(c) for c in found]})
+
+
+class CaseDuplicatesView(APIView):
+    """Possible duplicates of a case, to those who triage it."""
+
+    @extend_schema(
+        responses={
+            200: CandidatesSerializer,
+            403: OpenApiResponse(description="The case is visible but the caller may not triage it."),
+            404: OpenApiResponse(description="No such case, or not visible to the caller."),
+            **_AUTH_ERRORS,
+        },
+        summary="Find possible duplicates of a case",
+    )
+    def get(self, request: Request, number: str) -> Response:
+        user = actor(request)
+        case = get_object_or_404(
+            access.cases_visible_to(user).select_related("unit", "district", "category__parent__parent"),
+            number=number,
+        )
+        if not access.can_triage(user, case):
+            raise NotAllowed(_("You may not triage this case."))
+        return Response({"candidates": [candidate_data(c) for c in duplicates_of_case(user, case)]})
+
+
 extra_urlpatterns: list[URLPattern] = [
+    path("triage/duplicates/", DuplicatesView.as_view(), name="triage-duplicates"),
+    re_path(
+        rf"^cases/(?P<number>{NUMBER_REGEX})/duplicates/$",
+        CaseDuplicatesView.as_view(),
+        name="case-duplicates",
+    ),
     path("triage/suggest/", SuggestView.as_view(), name="triage-suggest"),
     re_path(
         rf"^cases/(?P<number>{NUMBER_REGEX})/suggestions/$",

@@ -36,6 +36,10 @@ categories for the case's own title and description (``triage.suggest``, docs/tr
 confidence and the words that drove them; a suggestion confident enough (``preselect``) is
 pre-selected when the case has no category yet and the form is fresh. Staff decide: nothing is
 applied until they submit.
+
+Possible duplicates. Whoever is offered ``mark_duplicate`` on a registered or triaged case sees the
+root originals that may repeat it (``triage.duplicates``, docs/triage.md), each with a one-click form
+that posts the ``mark_duplicate`` act with the original's number filled in, like the act's own form.
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ from grassroots.core.errors import Conflict, ValidationError
 from grassroots.core.models import User
 from grassroots.core.workdays import WorkCalendar, working_days_between
 from grassroots.org.models import Unit
+from grassroots.triage.duplicates import Candidate, duplicates_of_case
 from grassroots.triage.suggest import CategorySuggestion, suggest_categories
 from grassroots.web import session
 
@@ -124,6 +129,10 @@ PHOTO_LABEL = gettext_lazy("Attach a photo")
 SUGGESTING = frozenset({"triage", "retriage", "route"})
 # The acts whose form offers the category suggestions for the case's text (docs/triage.md).
 CHOOSING = frozenset({"triage", "retriage"})
+MARK_DUPLICATE = "mark_duplicate"
+# Possible duplicates are looked for while the case awaits its triage decision.
+SEEKING_DUPLICATES = frozenset({State.REGISTERED, State.TRIAGED})
+DUPLICATE_NOTE = gettext_lazy("Marked as a duplicate from the possible duplicates.")
 
 
 def _label(name: str) -> str | Promise:
@@ -470,6 +479,11 @@ def panel_context(
             view.suggests, view.suggestion = True, suggestion
             if view.preselected:
                 view.suggestion = suggestion_for(preselect)
+    candidates: list[Candidate] = (
+        duplicates_of_case(user, case)
+        if case.state in SEEKING_DUPLICATES and any(act.name == MARK_DUPLICATE for act in offered_acts)
+        else []
+    )
     # The triage forms let the person pick another category: the page follows with its suggestion.
     choosing = any(view.name in ("triage", "retriage") for view in acts)
 
@@ -509,6 +523,17 @@ def panel_context(
         ),
         "supervisions": list(case.supervisions.select_related("issued_by").order_by("at")),
         "acts": acts,
+        "candidates": [
+            {
+                "candidate": candidate,
+                "url": reverse("web:case", args=[candidate.case.number]),
+                "percent": round(candidate.score * 100),
+                "distance": round(candidate.distance_m) if candidate.distance_m is not None else None,
+            }
+            for candidate in candidates
+        ],
+        "duplicate_url": reverse("web:case-act", args=[case.number, MARK_DUPLICATE]),
+        "duplicate_note": DUPLICATE_NOTE,
         "suggestions": catalog_suggestions(case.district_id) if choosing else None,
         "map": _map_data(case),
         "result": result,
