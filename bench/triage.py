@@ -43,7 +43,7 @@ import sklearn
 
 from grassroots.triage import text as text_mod
 from grassroots.triage.evaluate import Baseline, read_csv
-from grassroots.triage.model import TextModel
+from grassroots.triage.model import TextModel, drivers
 
 GOAL_RATE = 1_000  # messages/s, batch and single, one core
 GOAL_TRAIN_S = 60.0  # seconds for 10,000 labelled messages plus the unlabelled pool
@@ -255,16 +255,7 @@ class BaselineSuggester:
         return result
 
     def _drivers(self, row: Any, label_index: int) -> list[str]:
-        contribution = row.data * self.coef[label_index, row.indices]
-        chosen: list[str] = []
-        for j in np.argsort(-contribution):
-            if contribution[j] <= 0 or len(chosen) >= self.explain:
-                break
-            term = str(self.terms[row.indices[j]]).strip()
-            if len(term) < 2 or any(term in shown for shown in chosen):
-                continue
-            chosen.append(term)
-        return chosen
+        return drivers(row, self.coef[label_index], self.terms, self.explain)
 
 
 def _top(suggestions: Sequence[Sequence[Any]]) -> list[str]:

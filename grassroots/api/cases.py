@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, reverse
 from django.utils.translation import gettext as _
@@ -77,6 +77,7 @@ from grassroots.cases.models import (
     Extension,
     SupervisionRecord,
 )
+from grassroots.cases.photos import photo_response
 from grassroots.core.errors import Conflict
 from grassroots.core.models import User
 from grassroots.org.access import (
@@ -917,19 +918,7 @@ class CaseViewSet(ScopedViewSet[Case]):
     def attachment_file(self, request: Request, number: str, uid: str) -> FileResponse:
         """The photo's bytes, only to those who see the case; never cached by anyone else."""
         case = self.case_for_act(number)
-        attachment = case.attachments.filter(uid=uid).first()
-        if attachment is None:
-            raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=attachment.content_type)
-        # The stored name (uid and a type-derived extension), never the uploader's file name.
-        response["Content-Disposition"] = f'inline; filename="{attachment.uid}{attachment.extension}"'
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return photo_response(case.attachments.filter(uid=uid).first())
 
 
 def _act_endpoint(name: str, serializer: type[ActSerializer], doc: str) -> Callable[..., Response]:

@@ -32,7 +32,7 @@ from grassroots.api.base import RefSerializer, actor
 from grassroots.api.cases import NUMBER_REGEX
 from grassroots.cases import access
 from grassroots.cases.catalog import catalog_districts_visible_to
-from grassroots.cases.models import Category
+from grassroots.cases.models import Case, Category
 from grassroots.core.errors import NotAllowed
 from grassroots.org.access import AnyUser, active_posts
 from grassroots.org.models import Unit
@@ -165,6 +165,17 @@ class SuggestView(APIView):
         return Response({"suggestions": [suggestion_data(s) for s in found]})
 
 
+def case_to_triage(user: AnyUser, number: str) -> Case:
+    """A case the caller sees (else 404) and may triage (else 403): whom its suggestions serve."""
+    case = get_object_or_404(
+        access.cases_visible_to(user).select_related("unit", "district", "category__parent__parent"),
+        number=number,
+    )
+    if not access.can_triage(user, case):
+        raise NotAllowed(_("You may not triage this case."))
+    return case
+
+
 class CaseSuggestionsView(APIView):
     """Suggest categories for a case from its own title and description, to those who triage it."""
 
@@ -179,11 +190,7 @@ class CaseSuggestionsView(APIView):
     )
     def get(self, request: Request, number: str) -> Response:
         user = actor(request)
-        case = get_object_or_404(
-            access.cases_visible_to(user).select_related("unit", "district"), number=number
-        )
-        if not access.can_triage(user, case):
-            raise NotAllowed(_("You may not triage this case."))
+        case = case_to_triage(user, number)
         found = suggest_categories(user, case.district, case.title, case.description)
         return Response({"suggestions": [suggestion_data(s) for s in found]})
 
@@ -283,12 +290,7 @@ class CaseDuplicatesView(APIView):
     )
     def get(self, request: Request, number: str) -> Response:
         user = actor(request)
-        case = get_object_or_404(
-            access.cases_visible_to(user).select_related("unit", "district", "category__parent__parent"),
-            number=number,
-        )
-        if not access.can_triage(user, case):
-            raise NotAllowed(_("You may not triage this case."))
+        case = case_to_triage(user, number)
         return Response({"candidates": [candidate_data(c) for c in duplicates_of_case(user, case)]})
 
 

@@ -147,16 +147,22 @@ class TextModel:
         return result
 
     def _drivers(self, row: Any, label_index: int) -> list[str]:
-        contribution = row.data * self.coef[label_index, row.indices]
-        chosen: list[str] = []
-        for j in np.argsort(-contribution):
-            if contribution[j] <= 0 or len(chosen) >= self.explain:
-                break
-            term = str(self.terms[row.indices[j]]).strip()
-            if len(term) < 2 or any(term in shown for shown in chosen):
-                continue
-            chosen.append(term)
-        return chosen
+        return drivers(row, self.coef[label_index], self.terms, self.explain)
+
+
+def drivers(row: Any, coefficients: Any, terms: Any, n: int) -> list[str]:
+    """The ``n`` n-grams of a weighted row that push a label up most (weight × the label's
+    coefficient); single characters, and n-grams inside one already listed, left out."""
+    contribution = row.data * coefficients[row.indices]
+    chosen: list[str] = []
+    for j in np.argsort(-contribution):
+        if contribution[j] <= 0 or len(chosen) >= n:
+            break
+        term = str(terms[row.indices[j]]).strip()
+        if len(term) < 2 or any(term in shown for shown in chosen):
+            continue
+        chosen.append(term)
+    return chosen
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
@@ -79,6 +79,7 @@ from grassroots.cases.admin.act_forms import (
 )
 from grassroots.cases.choices import HANDLING_STATES, Color, Outcome, State, TriageClass
 from grassroots.cases.models import Case, CaseEvent, Category
+from grassroots.cases.photos import photo_response
 from grassroots.core.errors import Conflict, ValidationError
 from grassroots.core.models import User
 from grassroots.core.workdays import WorkCalendar, working_days_between
@@ -638,18 +639,7 @@ def case_photo(request: HttpRequest, number: str, uid: str) -> HttpResponseBase:
         key = uuid.UUID(uid)
     except ValueError:
         raise Http404 from None
-    attachment = case.attachments.filter(uid=key).first()
-    if attachment is None:
-        raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="{attachment.uid}{attachment.extension}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(case.attachments.filter(uid=key).first())
 
 
 urlpatterns = [

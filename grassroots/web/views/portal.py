@@ -50,6 +50,7 @@ from grassroots.cases.choices import (
     TriageClass,
 )
 from grassroots.cases.models import Attachment, Case, CaseEvent, Category
+from grassroots.cases.photos import photo_response
 from grassroots.core.errors import Conflict, ValidationError
 from grassroots.core.models import User
 from grassroots.org.choices import UnitKind
@@ -801,18 +802,7 @@ def photo(request: HttpRequest, number: str, uid: uuid.UUID) -> FileResponse:
     """A photo of one of my cases, to me only; never cached by anyone else."""
     user, resident = _resident(request)
     case_id = _my_cases(user, resident).filter(number=number).values_list("pk", flat=True).first()
-    attachment = Attachment.objects.filter(case_id=case_id, uid=uid).first() if case_id else None
-    if attachment is None:
-        raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="{attachment.uid}{attachment.extension}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(Attachment.objects.filter(case_id=case_id, uid=uid).first() if case_id else None)
 
 
 NUMBER = "<str:number>"
