@@ -14,7 +14,11 @@ photos, the residents' public view and common problems.
   state.
 - Photos are served only through ``cases/{number}/attachments/{uid}/``, to those who see the case.
 - ``public-cases/`` is the residents' view of their community's public matters: no personal data
-  and no reporter (docs/domain.md §3, §8).
+  and no reporter (docs/domain.md §3, §8), with each case's "me too" figure (``cases.heat``).
+- ``POST``/``DELETE cases/{number}/support/``: a resident says "me too" (我也遇到) on a public
+  matter of their community, or takes it back (``actions.support_case``/``withdraw_support``); 404
+  for a case the caller sees neither as a public matter nor otherwise, 403 for one they see but may
+  not support (their own report, a closed case, staff).
 - ``problems/`` are common problems (共性问题) under the caller's units.
 """
 
@@ -68,6 +72,7 @@ from grassroots.cases.choices import (
     Urgency,
 )
 from grassroots.cases.filters import CaseFilter, PublicCaseFilter
+from grassroots.cases.heat import me_too, with_me_too, with_support_of
 from grassroots.cases.models import (
     Attachment,
     Case,
@@ -334,6 +339,7 @@ class CaseDetailSerializer(CaseListSerializer):
         source="duplicate_of.number", read_only=True, allow_null=True, default=None
     )
     duplicates = serializers.SerializerMethodField()
+    me_too = serializers.SerializerMethodField()
     problem = ProblemRefSerializer(read_only=True, allow_null=True)
     timeline = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -380,6 +386,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "reopen_count",
             "duplicate_of",
             "duplicates",
+            "me_too",
             "problem",
             "timeline",
             "attachments",
@@ -422,6 +429,12 @@ class CaseDetailSerializer(CaseListSerializer):
             .values_list("number", flat=True)
         )
 
+    @extend_schema_field(serializers.IntegerField())
+    def get_me_too(self, case: Case) -> int:
+        """我也遇到: the cases linked as its duplicates plus the residents who said "me too"
+        (``cases.heat``; annotated by the view's queryset)."""
+        return me_too(case)
+
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, case: Case) -> Any:
         hidden: set[int] = set()
@@ -445,6 +458,12 @@ class PublicCaseSerializer(serializers.ModelSerializer):
 
     category = RefSerializer(read_only=True, allow_null=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    me_too = serializers.IntegerField(
+        source="me_too_count",
+        read_only=True,
+        help_text='我也遇到: linked duplicates plus residents who said "me too".',
+    )
+    supported = serializers.BooleanField(read_only=True, help_text='Whether the caller said "me too".')
 
     class Meta:
         model = Case
@@ -459,6 +478,8 @@ class PublicCaseSerializer(serializers.ModelSerializer):
             "resolved_at",
             "closed_at",
             "outcome",
+            "me_too",
+            "supported",
         ]
         read_only_fields = fields
 
@@ -777,6 +798,20 @@ class PhotoRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
+class SupportSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    me_too = serializers.IntegerField(help_text='我也遇到: linked duplicates plus residents\' "me too".')
+    supported = serializers.BooleanField()
+
+
+_SUPPORT_ERRORS = {
+    403: OpenApiResponse(description="Visible, but not the caller's to support (own report, closed, staff)."),
+    404: OpenApiResponse(
+        description="Neither a public matter of the caller's community nor a case they see."
+    ),
+}
+
+
 # -- the case endpoints ---------------------------------------------------------------------------
 
 
@@ -809,7 +844,7 @@ class CaseViewSet(ScopedViewSet[Case]):
 
     def detail_queryset(self) -> QuerySet[Case]:
         events = CaseEvent.objects.select_related("actor").order_by("at", "id")
-        return _joined(self.scoped(), _DETAIL_RELATIONS).prefetch_related(
+        return _joined(with_me_too(self.scoped()), _DETAIL_RELATIONS).prefetch_related(
             Prefetch("events", queryset=events),
             Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
             Prefetch(
@@ -920,6 +955,34 @@ class CaseViewSet(ScopedViewSet[Case]):
         case = self.case_for_act(number)
         return photo_response(case.attachments.filter(uid=uid).first())
 
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses={201: SupportSerializer, **_SUPPORT_ERRORS},
+        summary="我也遇到: say me too",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={204: None, **_SUPPORT_ERRORS},
+        summary="Take back a me too",
+    )
+    @action(detail=True, methods=["post", "delete"], url_path="support", url_name="support")
+    def support(self, request: Request, number: str) -> Response:
+        """我也遇到: ``POST`` says "me too" on a public matter of the caller's community (again: no
+        change), ``DELETE`` takes it back (none to take back: no change)."""
+        user = actor(request)
+        # Seen as a public matter or otherwise (their own report, staff's scope): the action decides
+        # (403); anything else does not exist for the caller (404).
+        seen = public_cases_for(user) | cases_visible_to(user)
+        case = get_object_or_404(seen.select_related("unit"), number=number)
+        if request.method == "DELETE":
+            actions.withdraw_support(case, actor=user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        actions.support_case(case, actor=user)
+        data = {"number": case.number, "me_too": me_too(case), "supported": True}
+        return Response(SupportSerializer(data).data, status=status.HTTP_201_CREATED)
+
 
 def _act_endpoint(name: str, serializer: type[ActSerializer], doc: str) -> Callable[..., Response]:
     def endpoint(self: CaseViewSet, request: Request, number: str) -> Response:
@@ -959,7 +1022,9 @@ class PublicCaseViewSet(ScopedViewSet[Case]):
     pagination_class = NewestFirstCursorPagination
 
     def get_queryset(self) -> QuerySet[Case]:
-        return public_cases_for(self.request.user).select_related("category", "unit").defer("unit__boundary")
+        user = self.request.user
+        cases = public_cases_for(user).select_related("category", "unit").defer("unit__boundary")
+        return with_support_of(with_me_too(cases), user)
 
 
 # -- common problems ------------------------------------------------------------------------------

@@ -531,6 +531,23 @@ class CaseDepartment(models.Model):
         return f"{self.case_id} → {self.department_id}"
 
 
+class CaseSupport(models.Model):
+    """A resident's "me too" (我也遇到) on a public case of their community: one per resident and
+    case. With the linked duplicates it is the heat of a case and of a common problem
+    (docs/domain.md §3.2)."""
+
+    district = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="casesupport_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} + {self.case_id}"
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{instance.case.received_at:%Y/%m}/{instance.uid}{instance.extension}"
 

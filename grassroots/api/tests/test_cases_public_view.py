@@ -16,6 +16,8 @@ PUBLIC_FIELDS = {
     "resolved_at",
     "closed_at",
     "outcome",
+    "me_too",
+    "supported",
 }
 
 

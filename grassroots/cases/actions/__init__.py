@@ -53,6 +53,10 @@ from grassroots.cases.actions.supervision import (
     supervise_case,
     sweep_case,
 )
+from grassroots.cases.actions.support import (
+    support_case,
+    withdraw_support,
+)
 from grassroots.cases.actions.triage import (
     follow_up_private,
     mark_duplicate,
@@ -91,9 +95,11 @@ __all__ = [
     "sniff_image",
     "solve_on_the_spot",
     "supervise_case",
+    "support_case",
     "sweep_case",
     "triage_case",
     "unlink_from_problem",
     "verify_case",
     "verify_problem",
+    "withdraw_support",
 ]

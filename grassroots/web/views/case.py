@@ -37,6 +37,9 @@ confidence and the words that drove them; a suggestion confident enough (``prese
 pre-selected when the case has no category yet and the form is fresh. Staff decide: nothing is
 applied until they submit.
 
+"Me too". The case's figure (``cases.heat``: its linked duplicates and residents' "me too") shows
+beside its title when there is any, read in the query that finds the case.
+
 Possible duplicates. Whoever is offered ``mark_duplicate`` on a registered or triaged case sees the
 root originals that may repeat it (``triage.duplicates``, docs/triage.md), each with a one-click form
 that posts the ``mark_duplicate`` act with the original's number filled in, like the act's own form.
@@ -78,6 +81,7 @@ from grassroots.cases.admin.act_forms import (
     category_label,
 )
 from grassroots.cases.choices import HANDLING_STATES, Color, Outcome, State, TriageClass
+from grassroots.cases.heat import with_me_too
 from grassroots.cases.models import Case, CaseEvent, Category
 from grassroots.cases.photos import photo_response
 from grassroots.core.errors import Conflict, ValidationError
@@ -169,7 +173,7 @@ def _form(
 def visible_case(user: User, number: str) -> Case:
     """The case with ``number`` if the user sees it; otherwise "not found" (module docstring)."""
     case = (
-        access.cases_visible_to(user)
+        with_me_too(access.cases_visible_to(user))
         .select_related(*_RELATIONS)
         .defer(*_DEFERRED)
         .filter(number=number)

@@ -11,6 +11,12 @@ What a resident sees of a case is their own report, its progress in plain words,
 its timeline that mean something to them; never who on the staff acted (names are staff personal
 data), nor staff-internal notes (triage reasons, comments, supervision). The community's public
 view shows no personal data at all: no reporter, no description, no address.
+
+我也遇到 ("me too"). On an open public matter of their community that they did not report, a
+resident may say they have the same problem, and take it back (``actions.support_case`` /
+``withdraw_support``); every card shows the case's "me too" figure (``cases.heat``: linked
+duplicates and residents' "me too"), read in the list's one query. The button is a plain form that
+posts and redirects back; with htmx it swaps itself in place.
 """
 
 from __future__ import annotations
@@ -31,8 +37,9 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -49,9 +56,10 @@ from grassroots.cases.choices import (
     State,
     TriageClass,
 )
+from grassroots.cases.heat import with_me_too, with_support_of
 from grassroots.cases.models import Attachment, Case, CaseEvent, Category
 from grassroots.cases.photos import photo_response
-from grassroots.core.errors import Conflict, ValidationError
+from grassroots.core.errors import Conflict, NotAllowed, ValidationError
 from grassroots.core.models import User
 from grassroots.org.choices import UnitKind
 from grassroots.org.models import Unit
@@ -83,12 +91,22 @@ def _my_cases(user: User, resident: Resident) -> QuerySet[Case]:
     theirs. A resident who also holds a post sees more through ``cases_visible_to``; the portal
     shows only their own."""
     relations = ("category", "responsible_unit", "responsible_department", "unit", "grid")
-    return (
+    return with_me_too(
         cases_visible_to(user)
         .filter(reporter=resident)
         .select_related(*relations)
         .defer(*(f"{name}__boundary" for name in relations if name in _UNIT_RELATIONS))
     )
+
+
+def _public_cases(user: User) -> QuerySet[Case]:
+    """The community's public matters with their "me too" figure and whether the user said it."""
+    cases = (
+        public_cases_for(user)
+        .select_related("category", "unit", "responsible_unit", "responsible_department")
+        .defer("unit__boundary", "responsible_unit__boundary")
+    )
+    return with_support_of(with_me_too(cases), user)
 
 
 # -- progress in plain words -----------------------------------------------------------------------
@@ -202,9 +220,15 @@ class CaseCard:
     mine: bool
     closed_at: Any
     awaiting_my_rating: bool
+    me_too: int = 0  # linked duplicates and residents' "me too" (``cases.heat``)
+    may_support: bool = False  # the viewer may say "me too" (or take it back)
+    supported: bool = False  # the viewer said "me too"
 
 
-def card(case: Case, *, resident: Resident) -> CaseCard:
+def card(case: Case, *, resident: Resident, public: bool = False) -> CaseCard:
+    """The case as a card; ``public``: read from ``public_cases_for`` (so that "me too" may be
+    offered without another query, ``access.can_support``)."""
+    mine = case.reporter_id == resident.pk
     return CaseCard(
         number=case.number,
         title=case.title,
@@ -216,9 +240,12 @@ def card(case: Case, *, resident: Resident) -> CaseCard:
         handled_by=handled_by(case),
         triage_class=str(TriageClass(case.triage_class).label) if case.triage_class else "",
         unit=case.unit.name,
-        mine=case.reporter_id == resident.pk,
+        mine=mine,
         closed_at=case.closed_at,
         awaiting_my_rating=case.state == State.AWAITING_RATING and case.rated_at is None,
+        me_too=getattr(case, "me_too_count", 0) or 0,
+        may_support=public and case.is_open and not mine,
+        supported=bool(getattr(case, "supported", False)),
     )
 
 
@@ -634,11 +661,7 @@ def community(request: HttpRequest) -> HttpResponse:
     """The public matters (大事, 小事) of the resident's community: what and how it went, never who
     reported it (``access.public_cases_for``, docs/domain.md §3, §8). ``?show=open|closed``."""
     user, resident = _resident(request)
-    cases = (
-        public_cases_for(user)
-        .select_related("category", "unit", "responsible_unit", "responsible_department")
-        .defer("unit__boundary", "responsible_unit__boundary")
-    )
+    cases = _public_cases(user)
     show = request.GET.get("show", "")
     if show == "open":
         cases = cases.exclude(state=State.CLOSED)
@@ -653,9 +676,48 @@ def community(request: HttpRequest) -> HttpResponse:
         "show": show,
         "community": resident.grid.parent.name if resident.grid.parent is not None else resident.grid.name,
         "page": page,
-        "cards": [card(case, resident=resident) for case in page.object_list],
+        "cards": [card(case, resident=resident, public=True) for case in page.object_list],
+        "back": request.get_full_path(),
     }
     return render(request, "web/portal/community.html", context)
+
+
+@login_required
+@require_POST
+def support(request: HttpRequest, number: str) -> HttpResponse:
+    """我也遇到, or (``do=withdraw``) taking it back, on a public matter of my community (module
+    docstring). A case I see neither as a public matter nor as my own is "not found"; one the
+    action refuses (my own, closed) says why. Answers htmx with the button alone, else redirects
+    to ``next`` (a page of this site) or the community view."""
+    user, resident = _resident(request)
+    seen = public_cases_for(user) | cases_visible_to(user).filter(reporter=resident)
+    case = seen.select_related("unit").filter(number=number).first()
+    if case is None:
+        raise Http404
+    withdraw = request.POST.get("do") == "withdraw"
+    error = ""
+    try:
+        if withdraw:
+            actions.withdraw_support(case, actor=user)
+        else:
+            actions.support_case(case, actor=user)
+    except NotAllowed as refused:
+        error = str(refused)
+    if request.headers.get("HX-Request") == "true":
+        fresh = _public_cases(user).filter(pk=case.pk).first()
+        shown = card(fresh, resident=resident, public=True) if fresh is not None else None
+        context = {"card": shown, "error": error, "back": request.POST.get("next", "")}
+        return render(request, "web/portal/_support.html", context)
+    if error:
+        messages.error(request, error)
+    elif withdraw:
+        messages.success(request, _("Taken back."))
+    else:
+        messages.success(request, _("Noted: you have the same problem."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = reverse("web:portal-community")
+    return redirect(f"{back}#me-too-{case.number}")
 
 
 # -- one case of mine ------------------------------------------------------------------------------
@@ -811,6 +873,7 @@ urlpatterns = [
     path("my/", my_cases, name="portal"),
     path("my/report/", report, name="portal-report"),
     path("my/community/", community, name="portal-community"),
+    path(f"my/community/{NUMBER}/support/", support, name="portal-support"),
     path(f"my/cases/{NUMBER}/", my_case, name="portal-case"),
     path(f"my/cases/{NUMBER}/rate/", rate, name="portal-rate"),
     path(f"my/cases/{NUMBER}/reopen/", reopen, name="portal-reopen"),
