@@ -2,7 +2,8 @@
 
 A candidate is a root original (not itself a duplicate: ``mark_duplicate`` links to the root) of
 the same district that the user sees (``cases.access.cases_visible_to``), received within
-``TRIAGE_DUPLICATE_DAYS`` before now, open or closed; of a category sharing the given category's
+``TRIAGE_DUPLICATE_DAYS`` before the text's own receipt and not after it, open or closed; of a
+category sharing the given category's
 top-level ancestor (any category when none is given); when both points are known, within the
 category's radius (``TRIAGE_DUPLICATE_RADIUS_BY_CATEGORY``, inherited by sub-categories, else
 ``TRIAGE_DUPLICATE_RADIUS_M``) — a case without a point is judged by its text alone; and whose
@@ -12,6 +13,12 @@ description)`` at least ``TRIAGE_DUPLICATE_MIN_SIMILARITY``.
 A re-post is the same reporting resident sending the same text (identical once normalised, or
 similarity at least ``REPOST_SIMILARITY``) within ``TRIAGE_REPOST_MINUTES``: it comes first.
 Otherwise candidates rank by similarity, then nearer, then newer.
+
+The reference time is when the text came in: ``received_at`` when given (a case in the ledger,
+looked at days or months later, is compared with the cases received in the N days up to its own
+receipt), else now (a request being entered). A case received after it is never offered: the
+later of two reports is the duplicate, never the original, and ``mark_duplicate`` would link the
+earlier case to it the wrong way round. Simultaneous receipts are offered.
 
 The pre-filter (district, window, categories, bounding box, the newest ``PREFILTER_LIMIT``) runs
 in SQL in one query; the similarity in Python.
@@ -110,17 +117,17 @@ def find_duplicates(
     limit: int = 5,
 ) -> list[Candidate]:
     """Up to ``limit`` possible duplicates of the text, best first (module docstring).
-    ``received_at`` is when the text came in, for the re-post window (default: now)."""
+    ``received_at`` is when the text came in (default: ``now``, itself by default the present):
+    the day window ends there and the re-post window is measured from it."""
     given = text_mod.join(title, description)
     if not given:
         return []
-    now = now or timezone.now()
-    received_at = received_at or now
+    received_at = received_at or now or timezone.now()
     query = cases_visible_to(user).filter(
         district=district,
         duplicate_of__isnull=True,
-        received_at__gte=now - timedelta(days=settings.TRIAGE_DUPLICATE_DAYS),
-        received_at__lte=now,
+        received_at__gte=received_at - timedelta(days=settings.TRIAGE_DUPLICATE_DAYS),
+        received_at__lte=received_at,
     )
     if exclude is not None:
         query = query.exclude(pk=exclude.pk)
@@ -164,7 +171,7 @@ def find_duplicates(
             reporter is not None
             and case.reporter_id == reporter.pk
             and score >= REPOST_SIMILARITY
-            and abs(received_at - case.received_at) <= repost_window
+            and received_at - case.received_at <= repost_window
         )
         if repost:
             reasons.insert(0, _("sent again by the same reporter"))
@@ -182,7 +189,8 @@ def find_duplicates(
 
 def duplicates_of_case(user: AnyUser, case: Case, *, limit: int = 5) -> list[Candidate]:
     """The possible duplicates of a case in the ledger: its own text, point, category and
-    reporter, the re-post window measured from when it was received; the case itself left out.
+    reporter; the day and re-post windows end when it was received, so a case looked at later
+    still finds its original and never a later case; the case itself left out.
     Select ``district`` and ``category__parent__parent`` with the case to spare their queries."""
     # Only the reporter's key is compared: a stand-in spares loading the resident.
     reporter = Resident(pk=case.reporter_id) if case.reporter_id is not None else None

@@ -81,8 +81,9 @@ def test_the_query_count_does_not_grow_with_the_candidates(client_for, report):
         assert response.status_code == 200
         return len(captured), response.content.count(b"data-candidate=")
 
-    one = report(title="井盖丢失", description="路口井盖被偷走了。")
+    # A case's duplicates were received before it: the later of each pair is looked at.
     report(title="井盖丢失", description="路口井盖被偷走了。")
+    one = report(title="井盖丢失", description="路口井盖被偷走了。")
     for _ in range(4):
         report()
     many = report()

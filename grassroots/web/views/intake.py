@@ -5,6 +5,11 @@ Both call ``cases.actions.register_case``, which decides where the case goes and
 may report there; these views only collect the input. A hidden idempotency key generated when the
 form is shown makes a double submit (or a retry after a dropped connection) register one case.
 
+While staff type, the forms follow with the suggested categories (``triage.suggest``; the new-case
+form and the quick report share ``suggestions_page``) and, on the new-case form, the possible
+duplicates of what is being entered (``triage.duplicates``, docs/triage.md): each a POST of the
+few fields they depend on, answered by a partial that the page swaps in.
+
 Residents and households are found through ``people.access.*_visible_to``: by address or name, or
 by phone through the keyed hash (``people.filters.PhoneLookup``, docs/domain.md §8) — the phone
 typed is hashed, never compared or shown in clear, and results show masked phones only.
@@ -12,6 +17,7 @@ typed is hashed, never compared or shown in clear, and results show masked phone
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections import defaultdict
@@ -47,6 +53,7 @@ from grassroots.org.models import Unit
 from grassroots.people.access import households_visible_to, residents_visible_to
 from grassroots.people.filters import ResidentFilter
 from grassroots.people.models import Household, Resident
+from grassroots.triage.duplicates import Candidate, find_duplicates
 from grassroots.triage.suggest import suggest_categories
 from grassroots.web import session
 from grassroots.web.forms import add_action_errors
@@ -58,6 +65,9 @@ SEARCH_MIN_CHARS = 2
 MASKED_PHONE = re.compile(r"^[0-9-]*\*+[0-9]{4}$")
 # Grids drawn on the new-case map, at most (their boundaries are kilobytes each).
 MAP_GRIDS = 300
+# The longest texts the live look-ups read (the forms' own limits, and the API's for a description).
+TITLE_MAX = 200
+TEXT_MAX = 10_000
 # Staff say how the case came in; a self-report is the resident's own (resident portal).
 STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.SELF_REPORT]
 
@@ -524,24 +534,109 @@ def new_case(request: HttpRequest) -> HttpResponse:
     return render(request, "web/intake/new_case.html", context, status=_status(request, status))
 
 
-@login_required
-@require_POST
-def suggest(request: HttpRequest) -> HttpResponse:
-    """The categories suggested for the title and description typed so far (htmx; docs/triage.md),
-    from the catalog the form offers: that of the district the user works in now. Only for those
-    who may enter cases (else 404, as the form).
-
-    A POST, like ``find``: what a resident told stays out of URLs and access logs."""
-    user = _staff(request)
+def suggestions_page(request: HttpRequest, user: User, title: str, description: str) -> HttpResponse:
+    """The categories suggested for a text (``web/_category_suggestions.html``), from the catalog
+    the forms offer: that of the district the user works in now (``_catalog``)."""
     catalog = _catalog(request, user)
     suggestions = []
     if catalog:
         offered = {category.pk for category in catalog}
-        found = suggest_categories(
-            user, catalog[0].district, request.POST.get("title", ""), request.POST.get("description", "")
-        )
+        found = suggest_categories(user, catalog[0].district, title[:TITLE_MAX], description[:TEXT_MAX])
         suggestions = [s for s in found if s.category.pk in offered]
     response = render(request, "web/_category_suggestions.html", {"suggestions": suggestions})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The categories suggested for the title and description typed so far (htmx; docs/triage.md).
+    Only for those who may enter cases (else 404, as the form).
+
+    A POST, like ``find``: what a resident told stays out of URLs and access logs."""
+    user = _staff(request)
+    return suggestions_page(request, user, request.POST.get("title", ""), request.POST.get("description", ""))
+
+
+def _coordinate(value: str | None, bound: float) -> float | None:
+    try:
+        number = float(value or "")
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and -bound <= number <= bound else None
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _intake_district(request: HttpRequest, catalog: list[Category], category: Category | None) -> Unit | None:
+    """The district a case being entered goes to, as far as the form tells: the chosen category's,
+    else that of the catalog offered (one district), else that of the post the user works in now."""
+    if category is not None:
+        return category.district
+    districts = {c.district_id: c.district for c in catalog}
+    if len(districts) == 1:
+        return next(iter(districts.values()))
+    post = session.current_post(request)
+    if post is None:
+        return None
+    place = post.unit.district_id if post.unit is not None else None
+    if place is None and post.department is not None:
+        place = post.department.district_id
+    if place is None:
+        return None
+    return districts.get(place) or Unit.objects.filter(pk=place).first()
+
+
+def possible_duplicates(
+    request: HttpRequest, user: User, catalog: list[Category], data: Any
+) -> list[Candidate]:
+    """The possible duplicates of the case being entered (``triage.duplicates.find_duplicates``):
+    its title and description, and the category, point and reporting resident once chosen. Input
+    that does not parse is left out, never an error: the form says what is wrong when it is sent."""
+    title = str(data.get("title", ""))[:TITLE_MAX]
+    description = str(data.get("description", ""))[:TEXT_MAX]
+    if not (title.strip() or description.strip()):
+        return []
+    category = {c.pk: c for c in catalog}.get(_int_or_none(data.get("category")) or 0)
+    district = _intake_district(request, catalog, category)
+    if district is None:
+        return []
+    lat, lng = _coordinate(data.get("lat"), 90), _coordinate(data.get("lng"), 180)
+    if lat is None or lng is None:
+        lat = lng = None
+    reporter = None
+    uid = _uuid_or_none(data.get("reporter"))
+    if uid is not None and data.get("reporter_kind", ReporterChoice.RESIDENT) == ReporterChoice.RESIDENT:
+        reporter = residents_visible_to(user).filter(uid=uid).only("pk").first()
+    return find_duplicates(
+        user,
+        district=district,
+        title=title,
+        description=description,
+        category=category,
+        lat=lat,
+        lng=lng,
+        reporter=reporter,
+    )
+
+
+@login_required
+@require_POST
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """The possible duplicates of the case being entered on the new-case form (htmx;
+    docs/triage.md, "Duplicates"), re-posts of the same resident first and marked. For those who
+    may use the form (else 404, as the form); the candidates are cases the user already sees, so
+    the list reveals nothing new. A POST, like ``find``."""
+    user = _staff(request)
+    found = possible_duplicates(request, user, _catalog(request, user), request.POST)
+    context = {"candidates": [(candidate, _case_url(candidate.case.number)) for candidate in found]}
+    response = render(request, "web/intake/_duplicates.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -622,6 +717,17 @@ class QuickReportForm(forms.Form):
         category = self.fields["category"]
         assert isinstance(category, CategoryChoiceField)
         category.use(catalog)
+        # As the note is typed, the suggested categories follow (``quick_suggest``).
+        self.fields["note"].widget.attrs.update(
+            {
+                "hx-post": reverse("web:quick-report-suggest"),
+                "hx-trigger": "input changed delay:600ms",
+                "hx-target": "#quick-suggestions",
+                "hx-swap": "innerHTML",
+                "hx-params": "note",
+                "aria-controls": "quick-suggestions",
+            }
+        )
 
     def clean_grid(self) -> Unit | None:
         code = self.cleaned_data.get("grid")
@@ -640,12 +746,26 @@ class QuickReportForm(forms.Form):
         return data
 
     def title(self) -> str:
-        note = self.cleaned_data["note"].strip()
-        first = note.splitlines()[0].strip() if note else ""
-        if len(first) > 40:
-            first = first[:39] + "…"
         category = self.cleaned_data.get("category")
-        return first or (category.name if category else _("Found on patrol"))
+        return quick_title(self.cleaned_data["note"]) or (category.name if category else _("Found on patrol"))
+
+
+def quick_title(note: str) -> str:
+    """A quick report's title: the first line of its note, shortened."""
+    note = note.strip()
+    first = note.splitlines()[0].strip() if note else ""
+    return first[:39] + "…" if len(first) > 40 else first
+
+
+@login_required
+@require_POST
+def quick_suggest(request: HttpRequest) -> HttpResponse:
+    """The categories suggested for the quick report's note as it is typed (htmx): the same
+    suggestions as on the new-case form, for the title and text the report will have. Only for
+    grid staff (else 404, as the page)."""
+    user = _grid_staff(request)
+    note = request.POST.get("note", "")[:TEXT_MAX]
+    return suggestions_page(request, user, quick_title(note), note)
 
 
 class NotHere(Exception):
@@ -764,6 +884,8 @@ urlpatterns = [
     path("cases/new/", new_case, name="new-case"),
     path("cases/new/find/", find, name="new-case-find"),
     path("cases/new/suggest/", suggest, name="new-case-suggest"),
+    path("cases/new/duplicates/", duplicates, name="new-case-duplicates"),
     path("m/report/", quick_report, name="quick-report"),
+    path("m/report/suggest/", quick_suggest, name="quick-report-suggest"),
     path("m/report/<str:number>/", quick_report_done, name="quick-report-done"),
 ]

@@ -64,6 +64,8 @@
     const set = (latitude, longitude, accuracy) => {
       lat.value = latitude.toFixed(6);
       lng.value = longitude.toFixed(6);
+      // What follows the point (the possible duplicates) hears of it as of a typed one.
+      lng.dispatchEvent(new Event("change", { bubbles: true }));
       show(latitude, longitude);
       const values = { lat: lat.value, lng: lng.value, m: Math.round(accuracy || 0) };
       let text = fill(accuracy ? messages.msgDevice : messages.msgPoint, values);
@@ -237,6 +239,39 @@
     });
   });
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // -- possible duplicates (web/intake/_duplicates.html): asked again, after a pause (hx-trigger),
+  // whenever what they depend on changes — the text, the category, the point, the reporter ------
+
+  const DUPLICATE_FIELDS = ["title", "description", "category", "lat", "lng", "reporter", "reporter_kind"];
+  const lastAsked = new WeakMap();
+
+  const checkDuplicates = (form) => {
+    const box = form?.querySelector("[data-duplicates-check]");
+    if (!box) return;
+    const data = new FormData(form);
+    const key = JSON.stringify(DUPLICATE_FIELDS.map((name) => data.getAll(name)));
+    if (lastAsked.get(box) === key) return;
+    lastAsked.set(box, key);
+    box.dispatchEvent(new CustomEvent("duplicates-check"));
+  };
+  const onFieldChange = (event) => {
+    const target = event.target;
+    if (target instanceof Element && DUPLICATE_FIELDS.includes(target.getAttribute("name"))) checkDuplicates(target.form);
+  };
+  document.addEventListener("input", onFieldChange);
+  document.addEventListener("change", onFieldChange);
+  // A form that comes back with its text (sent without script) shows its duplicates again.
+  const checkFilled = () => {
+    document.querySelectorAll("[data-duplicates-check]").forEach((box) => {
+      const form = box.closest("form");
+      if (form && ["title", "description"].some((name) => form.elements[name]?.value.trim())) checkDuplicates(form);
+    });
+  };
+
+  const begin = () => {
+    start();
+    checkFilled();
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", begin);
+  else begin();
 })();
