@@ -291,6 +291,16 @@ TRIAGE_DUPLICATE_RADIUS_M = env.integer("TRIAGE_DUPLICATE_RADIUS_M", 500, minimu
 TRIAGE_DUPLICATE_RADIUS_BY_CATEGORY: dict[str, float] = {}
 TRIAGE_DUPLICATE_MIN_SIMILARITY = float(env.string("TRIAGE_DUPLICATE_MIN_SIMILARITY", "0.35"))
 TRIAGE_REPOST_MINUTES = env.integer("TRIAGE_REPOST_MINUTES", 60, minimum=1)
+# Candidate common problems (docs/triage.md, "Common problems"): open cases of the last
+# TRIAGE_PROBLEM_DAYS grouped by text similarity (character-bigram TF-IDF cosine), within the radius
+# when both have a point; groups of at least TRIAGE_PROBLEM_MIN_CASES are candidates, proposed as one
+# major matter from TRIAGE_PROPOSE_HOUSEHOLDS households or TRIAGE_PROPOSE_GRIDS grids.
+TRIAGE_PROBLEM_DAYS = env.integer("TRIAGE_PROBLEM_DAYS", 30, minimum=1)
+TRIAGE_PROBLEM_MIN_SIMILARITY = float(env.string("TRIAGE_PROBLEM_MIN_SIMILARITY", "0.18"))
+TRIAGE_PROBLEM_RADIUS_M = env.integer("TRIAGE_PROBLEM_RADIUS_M", 1000, minimum=10)
+TRIAGE_PROBLEM_MIN_CASES = env.integer("TRIAGE_PROBLEM_MIN_CASES", 3, minimum=2)
+TRIAGE_PROPOSE_HOUSEHOLDS = env.integer("TRIAGE_PROPOSE_HOUSEHOLDS", 20, minimum=2)
+TRIAGE_PROPOSE_GRIDS = env.integer("TRIAGE_PROPOSE_GRIDS", 3, minimum=2)
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,20 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from grassroots.api import audit, auth, cases, catalog, excel, inbox, metrics, org, people, triage, units
+from grassroots.api import (
+    audit,
+    auth,
+    candidates,
+    cases,
+    catalog,
+    excel,
+    inbox,
+    metrics,
+    org,
+    people,
+    triage,
+    units,
+)
 
 app_name = "api"
 
@@ -18,7 +31,7 @@ router.register("organizations", people.OrganizationViewSet, basename="organizat
 router.register("facilities", people.FacilityViewSet, basename="facility")
 router.register("audit", audit.AuditRecordViewSet, basename="audit-record")
 # The ledger: each module registers its own routes here.
-for module in (cases, catalog, excel, inbox, metrics):
+for module in (cases, catalog, excel, inbox, metrics, candidates):
     module.register(router)
 
 urlpatterns = [

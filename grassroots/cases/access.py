@@ -90,8 +90,24 @@ def is_reporter(user: AnyUser, case: Case) -> bool:
     return resident is not None and case.reporter_id == resident.pk
 
 
+def can_support(user: AnyUser, case: Case, *, public: bool | None = None) -> bool:
+    """我也遇到: a resident says they have the same problem — on an open public matter of their own
+    community (``public_cases_for``) that they did not report themselves (docs/ledger.md "Me
+    too"). ``public`` spares the query for a case already read from ``public_cases_for(user)``."""
+    if not case.is_open or is_reporter(user, case):
+        return False
+    if public is None:
+        public = public_cases_for(user).filter(pk=case.pk).exists()
+    return public
+
+
 def can_triage(user: AnyUser, case: Case) -> bool:
-    return is_superuser(user) or _holds(user, case.unit, TRIAGE_ROLES)
+    return holds_triage_role(user, case.unit)
+
+
+def holds_triage_role(user: AnyUser, unit: Unit) -> bool:
+    """Triage, routing and merging into common problems belong to the triage roles at or above."""
+    return is_superuser(user) or _holds(user, unit, TRIAGE_ROLES)
 
 
 def can_solve_on_the_spot(user: AnyUser, case: Case) -> bool:

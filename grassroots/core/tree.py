@@ -162,3 +162,15 @@ def subtree_q(field: str, paths: Iterable[str]) -> models.Q:
     for root in roots:
         q |= models.Q(**{f"{field}__subtree": root})
     return q
+
+
+def common_ancestor_path(paths: Iterable[str]) -> str:
+    """The path of the deepest node containing every node of ``paths`` ("" when they share no root)."""
+    common: str | None = None
+    for path in paths:
+        if common is None:
+            common = path
+            continue
+        while not path.startswith(common):
+            common = common[:-SEGMENT]
+    return common or ""

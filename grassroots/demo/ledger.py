@@ -40,7 +40,7 @@ from typing import Any
 from unittest import mock
 
 from django.db import reset_queries, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from grassroots.cases import actions, deadlines
@@ -66,6 +66,7 @@ from grassroots.demo.state import LoadState
 from grassroots.org.choices import Role, UnitKind
 from grassroots.org.models import Department, Post, Unit
 from grassroots.people.models import Household, Resident
+from grassroots.triage import problems
 
 # The demo district has no 医保, 文旅, 商务, 司法 or 残联 department: their matters go to the
 # department that handled them before the 2018 reforms or is closest. 工信 and 发改 have no
@@ -74,6 +75,17 @@ DEPARTMENT_ALIASES = {"医保": "人社", "文旅": "教育", "商务": "市场�
 CASES_PER_GRID = 3
 MIN_CASES = 30
 DAYS_BACK = 120
+# One leaking roof, told by its residents in their own words (``_Ledger.report_hot_spot``).
+HOT_SPOT = [
+    ("顶楼屋顶漏水", "下雨天屋顶漏水，天花板都发霉了，请尽快维修。"),
+    ("屋顶防水层老化漏水", "顶楼防水层老化，一下雨家里就漏水，墙皮脱落。"),
+    ("楼顶漏水严重", "楼顶漏水好几年了，屋顶漏水一直没人修。"),
+    ("屋顶漏水没人管", "我家住顶楼，屋顶漏水，物业说要业主自己出钱修。"),
+    ("屋顶漏水渗到卧室", "连续下雨，屋顶漏水渗到卧室，家具都泡坏了。"),
+    ("屋顶又漏水了", "屋顶漏水的问题反映过，这次下雨又漏水了，希望统一维修防水层。"),
+    ("顶楼漏水影响生活", "顶楼好几户都漏水，屋顶防水该修了。"),
+    ("屋顶漏水求助", "老房子屋顶漏水，家里老人没办法自己修。"),
+]
 MAX_SWEEPS_PER_STEP = 12
 
 # The matters a grassroots ledger hears most (weights); every other leaf of the catalog weighs
@@ -229,6 +241,8 @@ def write(state: LoadState, plan: Node, *, first: bool) -> Result:
     if state.size.scale == "district":
         ledger = _Ledger(state, district)
         ledger.play(max(MIN_CASES, CASES_PER_GRID * len(ledger.grids)))
+        ledger.report_hot_spot()
+        problems.refresh(district, now=ledger.now)
         result.cases, result.failures = ledger.cases, ledger.failures
         result.states = Counter(
             Case.objects.filter(district=district).values_list("state", flat=True).iterator()
@@ -681,6 +695,46 @@ class _Ledger:
         return self._pick(
             rng, self.staff.at(grid, Role.GRID_MANAGER) or self.staff.at(grid, Role.GRID_LEADER)
         )
+
+    def report_hot_spot(self) -> None:
+        """A problem reported many times lately and not yet triaged: one community's
+        roofs leak, told by households of three of its grids in their own words — what the
+        common-problems page finds (docs/triage.md, "Common problems")."""
+        rng = self.state.rng("hot-spot", self.district.code)
+        category = next((c for c in self.categories.values() if c.name == "房屋漏水"), None)
+        by_community: dict[int, list[Unit]] = {}
+        for grid in self.grids:
+            by_community.setdefault(grid.parent_id or grid.pk, []).append(grid)
+        communities = [grids for grids in by_community.values() if len(grids) >= 3]
+        if category is None or not communities:
+            return
+        grids = rng.choice(communities)[:3]
+        # After every case played so far and before now, so that numbers still follow receipt.
+        last = Case.objects.filter(district=self.district).aggregate(last=Max("received_at"))["last"]
+        step = (self.now - (last or self.start)) / (len(HOT_SPOT) + 1)
+        staff = self._pick(rng, self.staff.at(grids[0].parent_id, Role.COMMUNITY_STAFF))
+        for k, (title, text) in enumerate(HOT_SPOT):
+            grid = grids[k % len(grids)]
+            household = self._household(grid, rng)
+            if household is None:
+                continue
+            resident = Resident.objects.filter(household=household).order_by("pk").first()
+            try:
+                actions.register_case(
+                    actor=staff,
+                    title=title,
+                    description=text,
+                    channel=rng.choice((Channel.GRID_PATROL, Channel.SERVICE_DAY)),
+                    household=household,
+                    reporter=resident,
+                    reporter_name="" if resident else names.full_name(rng, people.MALE, 1960),
+                    category=category,
+                    received_at=(last or self.start) + step * (k + 1),
+                )
+            except (ValidationError, NotAllowed) as exc:
+                self.failures.append(f"hot spot: {exc}")
+                continue
+            self.cases += 1
 
     def _pick(self, rng: random.Random, users: list[User]) -> User:
         return rng.choice(users) if users else self._admin()

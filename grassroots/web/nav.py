@@ -19,7 +19,7 @@ from grassroots.core.models import User
 from grassroots.org import access
 from grassroots.org.choices import TREE_SCOPE_ROLES
 from grassroots.people.access import own_resident
-from grassroots.web.views import intake
+from grassroots.web.views import intake, problems
 from grassroots.web.views.map import may_use_map
 
 
@@ -53,6 +53,7 @@ ENTRIES: list[Entry] = [
         "web:board",
         lambda request, user: reads_people(request, user) or bool(access.departments_of(user)),
     ),
+    Entry("problems", _("Common problems"), "web:problems", lambda request, user: problems.offered(user)),
     Entry("new_case", _("New case"), "web:new-case", intake.offered_new_case),
     Entry("quick_report", _("Quick report"), "web:quick-report", intake.offered_quick_report),
     Entry("portal", _("My requests"), "web:portal", lambda request, user: own_resident(user) is not None),

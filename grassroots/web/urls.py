@@ -1,6 +1,6 @@
 """The pages' URLs: each area's module lists its own (``web/views/``)."""
 
-from grassroots.web.views import board, case, home, intake, jobs, map, portal, survey, workbench
+from grassroots.web.views import board, case, home, intake, jobs, map, portal, problems, survey, workbench
 
 app_name = "web"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *workbench.urlpatterns,
     *jobs.urlpatterns,
     *intake.urlpatterns,
+    *problems.urlpatterns,
 ]

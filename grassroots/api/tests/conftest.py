@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from grassroots.cases.tests.conftest import ledger, report  # noqa: F401 - the ledger's world, for its endpoints
 from grassroots.org import geo
+from grassroots.triage.tests.conftest import leaks  # noqa: F401 - reports of one problem, for candidates
 
 
 @pytest.fixture(autouse=True)

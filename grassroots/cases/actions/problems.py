@@ -33,6 +33,7 @@ from grassroots.cases.models import (
 from grassroots.core import audit
 from grassroots.core.errors import Conflict, NotAllowed, ValidationError
 from grassroots.core.models import AuditAction, User
+from grassroots.core.tree import common_ancestor_path
 from grassroots.org.models import Unit
 
 
@@ -62,11 +63,7 @@ def create_problem(
                 {"cases": [_("Case %(number)s is closed or already in a problem.") % {"number": case.number}]}
             )
     # The problem belongs to the smallest unit containing all its cases.
-    paths = [case.unit.path for case in cases]
-    common = paths[0]
-    for path in paths[1:]:
-        while not path.startswith(common):
-            common = common[:-7]
+    common = common_ancestor_path(case.unit.path for case in cases)
     unit = Unit.objects.get(path=common) if common else cases[0].district
     problem = CommonProblem.objects.create(
         district_id=cases[0].district_id,

@@ -11,6 +11,7 @@ from grassroots.core.models import AuditRecord, Holiday
 from grassroots.demo import reset
 from grassroots.demo.tests.tiny import TINY, TODAY, load
 from grassroots.org.models import Department, Unit
+from grassroots.triage.models import CandidateState, ProblemCandidate
 
 
 def test_the_calendar_and_the_catalog_are_loaded_with_the_demos_departments(tiny):
@@ -82,3 +83,11 @@ def test_the_same_seed_gives_the_same_ledger_after_a_reset(db):
     assert deleted["case"] == len(first)
     assert deleted["category"] > 100
     assert snapshot() == first
+
+
+def test_a_recent_problem_reported_by_many_households_is_a_candidate_common_problem(tiny):
+    candidate = ProblemCandidate.objects.filter(state=CandidateState.PROPOSED).order_by("-heat").first()
+    assert candidate is not None
+    assert "漏水" in candidate.label
+    assert candidate.grid_count == 3
+    assert candidate.propose_major

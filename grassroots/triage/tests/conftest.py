@@ -23,7 +23,7 @@ import pytest
 from grassroots.cases.models import Category
 
 # The ledger's fixtures (a catalog, extra staff, cases brought to each state through the actions).
-from grassroots.cases.tests.conftest import bring, ledger, report  # noqa: F401
+from grassroots.cases.tests.conftest import bring, everyone, ledger, report  # noqa: F401
 from grassroots.triage import store
 
 VOCABULARY = {
@@ -97,3 +97,41 @@ def teach(toy: SimpleNamespace, bring: SimpleNamespace) -> Callable[..., list[An
         return cases
 
     return make
+
+
+LEAK = [
+    ("幸福小区屋顶漏水", "下雨天屋顶漏水，天花板发霉"),
+    ("屋顶漏水严重", "顶楼屋顶漏水好几年了，请尽快维修"),
+    ("屋顶漏水没人管", "我家在六楼，屋顶漏水，墙皮都掉了"),
+    ("小区屋顶漏水", "屋顶漏水，物业一直推脱"),
+]
+OTHERS = [
+    ("路口井盖丢失", "学校门口的井盖被偷走了，很危险"),
+    ("广场舞噪音扰民", "每天晚上广场舞音响太大，孩子无法学习"),
+    ("公交站台破损", "站台玻璃碎了一地，没有人清理"),
+]
+
+
+@pytest.fixture
+def leaks(ledger: SimpleNamespace, report: Any) -> list[Any]:  # noqa: F811
+    """Four reports of one leaking roof from three households in grids X and Y (one a hotline
+    caller known only by phone), among unrelated requests."""
+    w = ledger
+    people = [
+        {"household": w.household_x, "reporter": w.resident_a},
+        {"household": w.household_y, "reporter": w.resident_b, "actor": w.community_worker},
+        {
+            "household": None,
+            "reporter": None,
+            "reporter_kind": "on_behalf",
+            "reporter_name": "张先生",
+            "reporter_phone": "13800138000",
+            "unit": w.grid_y,
+            "actor": w.community_worker,
+        },
+        {"household": w.household_x, "reporter": w.resident_a},
+    ]
+    cases = [report(title=t, description=d, **who) for (t, d), who in zip(LEAK, people, strict=True)]
+    for title, description in OTHERS:
+        report(title=title, description=description)
+    return cases

@@ -17,6 +17,7 @@ from django.test import Client
 # The ledger's fixtures (a catalog, extra staff, cases brought to each state through the actions),
 # shared with the pages' tests.
 from grassroots.cases.tests.conftest import bring, everyone, ledger, ledger_snapshot, report  # noqa: F401
+from grassroots.triage.tests.conftest import leaks  # noqa: F401 - reports of one problem, for candidates
 
 # Who may enter the admin: holders of a people-editor post, and the superuser ("root"). Department
 # handlers enter for the ledger only (grassroots/cases/tests/test_admin_case_access.py).
