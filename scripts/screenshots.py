@@ -70,6 +70,8 @@ SHOTS = [
     Shot("map", "/map/", "demo_district_admin", wait_for=".leaflet-container path"),
     Shot("board", "/board/", "demo_district_admin", wait_for="[_echarts_instance_] svg"),
     Shot("jobs", "/jobs/", "demo_district_admin"),
+    Shot("problems", "/problems/", "demo_community_staff"),
+    Shot("problem", "/problems/", "demo_community_staff", follow="ol.candidates a", full_page=True),
 ]
 
 

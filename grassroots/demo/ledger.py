@@ -708,7 +708,13 @@ class _Ledger:
         communities = [grids for grids in by_community.values() if len(grids) >= 3]
         if category is None or not communities:
             return
-        grids = rng.choice(communities)[:3]
+        # The demo resident's community, whose demo staff account then finds it, when it is large enough.
+        home = self.own.household.grid.parent_id if self.own is not None else None
+        grids = (
+            by_community[home]
+            if home in by_community and len(by_community[home]) >= 3
+            else rng.choice(communities)
+        )[:3]
         # After every case played so far and before now, so that numbers still follow receipt.
         last = Case.objects.filter(district=self.district).aggregate(last=Max("received_at"))["last"]
         step = (self.now - (last or self.start)) / (len(HOT_SPOT) + 1)

@@ -7,15 +7,16 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grassroots.cases.models import Case, CommonProblem
 from grassroots.org.models import Unit
 
 
 class CandidateState(models.TextChoices):
-    PROPOSED = "proposed", _("proposed")
-    ACCEPTED = "accepted", _("accepted")
-    DISMISSED = "dismissed", _("dismissed")
+    PROPOSED = "proposed", pgettext_lazy("candidate", "proposed")
+    ACCEPTED = "accepted", pgettext_lazy("candidate", "accepted")
+    DISMISSED = "dismissed", pgettext_lazy("candidate", "dismissed")
 
 
 class ProblemCandidate(models.Model):

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from grassroots.cases.access import TRIAGE_ROLES
@@ -36,9 +36,9 @@ from grassroots.web import session
 from grassroots.web.forms import add_action_errors
 
 STATES = [
-    (CandidateState.PROPOSED, gettext_lazy("Proposed")),
-    (CandidateState.ACCEPTED, gettext_lazy("Accepted")),
-    (CandidateState.DISMISSED, gettext_lazy("Dismissed")),
+    (CandidateState.PROPOSED, pgettext_lazy("candidate", "Proposed")),
+    (CandidateState.ACCEPTED, pgettext_lazy("candidate", "Accepted")),
+    (CandidateState.DISMISSED, pgettext_lazy("candidate", "Dismissed")),
 ]
 PAGE_SIZE = 50
 
