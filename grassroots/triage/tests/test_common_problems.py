@@ -4,10 +4,12 @@ through the ledger's act or dismissed, and seen only within the user's scope."""
 
 from __future__ import annotations
 
+from io import StringIO
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from grassroots.cases import actions
 from grassroots.cases.models import CommonProblem
@@ -163,3 +165,15 @@ def test_candidates_are_seen_within_the_scope_of_their_place(
     problems.refresh(ledger.district)
     seeing = {name for name, user in everyone.items() if problems.candidates_visible_to(user).exists()}
     assert seeing == {"community_worker", "community_worker2", "street_staff", "district_admin", "root"}
+
+
+def test_the_command_refreshes_each_district_and_prints_the_hottest(
+    ledger: SimpleNamespace, leaks: list[Any]
+) -> None:
+    out = StringIO()
+    call_command("triage_problems", stdout=out)
+    assert "candidates: 1" in out.getvalue()
+    assert "屋顶漏水" in out.getvalue()
+    assert ProblemCandidate.objects.filter(district=ledger.district).count() == 1
+    with pytest.raises(CommandError):
+        call_command("triage_problems", "--district", "NOPE", stdout=StringIO())

@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from grassroots.cases import metrics
 from grassroots.cases.models import PeriodKind
 from grassroots.core import context
-from grassroots.org.choices import UnitKind
-from grassroots.org.models import Unit
+from grassroots.org.management.districts import add_district_argument, chosen_districts
 
 
 class Command(BaseCommand):
@@ -34,15 +33,11 @@ class Command(BaseCommand):
             type=dt.date.fromisoformat,
             help="freeze periods that end on or before this date, YYYY-MM-DD (default: today)",
         )
-        parser.add_argument("--district", help="the district's code (default: every district)")
+        add_district_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         kinds = [options["kind"]] if options["kind"] else list(PeriodKind.values)
-        districts = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("code")
-        if options["district"]:
-            districts = districts.filter(code=options["district"])
-            if not districts.exists():
-                raise CommandError(f"No district with code {options['district']!r}.")
+        districts = chosen_districts(options)
         total = 0
         with context.command_context("freeze_metrics"):
             for district in districts:

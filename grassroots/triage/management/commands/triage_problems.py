@@ -7,10 +7,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from grassroots.org.choices import UnitKind
-from grassroots.org.models import Unit
+from grassroots.org.management.districts import add_district_argument, chosen_districts
 from grassroots.triage import problems
 from grassroots.triage.models import CandidateState, ProblemCandidate
 
@@ -19,15 +18,11 @@ class Command(BaseCommand):
     help = "Find candidate common problems among each district's open cases."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--district", help="the district's code (default: every district)")
+        add_district_argument(parser)
         parser.add_argument("--top", type=int, default=10, help="how many candidates to print (default 10)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        districts = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("code")
-        if options["district"]:
-            districts = districts.filter(code=options["district"])
-            if not districts.exists():
-                raise CommandError(f"No district with code {options['district']!r}.")
+        districts = chosen_districts(options)
         for district in districts:
             started = time.perf_counter()
             result = problems.refresh(district)

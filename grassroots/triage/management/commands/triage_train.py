@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from grassroots.org.choices import UnitKind
-from grassroots.org.models import Unit
+from grassroots.org.management.districts import add_district_argument, chosen_districts
 from grassroots.triage import training
 
 
@@ -18,14 +17,10 @@ class Command(BaseCommand):
     help = "Train, evaluate and store the category suggestion model of each district."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--district", help="the district's code (default: every district)")
+        add_district_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        districts = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("code")
-        if options["district"]:
-            districts = districts.filter(code=options["district"])
-            if not districts.exists():
-                raise CommandError(f"No district with code {options['district']!r}.")
+        districts = chosen_districts(options)
         for district in districts:
             result = training.train(district)
             if result.version is None:
