@@ -3,9 +3,9 @@ problems"; docs/domain.md §3.2).
 
 ``refresh(district)`` groups the district's open root cases received in the last
 ``TRIAGE_PROBLEM_DAYS`` that are in no common problem yet (``grouping.group``: text, place and
-category family), and replaces the district's proposed candidates with the groups of at least
-``TRIAGE_PROBLEM_MIN_CASES`` cases. A group whose cases all lie in a candidate staff dismissed is
-not proposed again.
+category family) into groups of at least ``TRIAGE_PROBLEM_MIN_CASES`` cases; a group continuing a
+proposed candidate (most of their cases shared) updates it, keeping its uid, and the others become
+new candidates. A group whose cases all lie in a candidate staff dismissed is not proposed again.
 
 Each candidate carries its heat: the distinct households behind its cases (a case's household, else
 its reporter's phone, else the case itself) plus its "me too" figure (linked duplicates and residents'
@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from grassroots.triage import text as text_mod
 from grassroots.triage.models import CandidateMember, CandidateState, ProblemCandidate
 
 LABEL_MAX = 200
+SAME_CANDIDATE = 0.5  # Jaccard share of cases from which a fresh group continues a candidate
 
 
 @dataclass(frozen=True)
@@ -152,16 +153,26 @@ def find(district: Unit, *, now: datetime | None = None) -> list[Found]:
     return found
 
 
-def _dismissed_sets(district: Unit, since: datetime) -> list[set[int]]:
+def _member_sets(district: Unit, state: CandidateState, since: datetime | None = None) -> dict[int, set[int]]:
+    """Candidate id → its case ids, for the district's candidates in ``state`` (decided since)."""
+    rows = CandidateMember.objects.filter(candidate__district=district, candidate__state=state)
+    if since is not None:
+        rows = rows.filter(candidate__decided_at__gte=since)
     sets: dict[int, set[int]] = {}
-    rows = CandidateMember.objects.filter(
-        candidate__district=district,
-        candidate__state=CandidateState.DISMISSED,
-        candidate__decided_at__gte=since,
-    ).values_list("candidate_id", "case_id")
-    for candidate_id, case_id in rows:
+    for candidate_id, case_id in rows.values_list("candidate_id", "case_id"):
         sets.setdefault(candidate_id, set()).add(case_id)
-    return list(sets.values())
+    return sets
+
+
+def _successor(ids: set[int], proposed: dict[int, set[int]]) -> int | None:
+    """The proposed candidate a fresh group continues: the one sharing the most of its cases, if
+    they are at least half of the two together (Jaccard ≥ ``SAME_CANDIDATE``)."""
+    best, best_share = None, 0.0
+    for candidate_id, members in proposed.items():
+        share = len(ids & members) / len(ids | members)
+        if share > best_share:
+            best, best_share = candidate_id, share
+    return best if best_share >= SAME_CANDIDATE else None
 
 
 @dataclass(frozen=True)
@@ -174,35 +185,49 @@ class Refreshed:
 
 @transaction.atomic
 def refresh(district: Unit, *, now: datetime | None = None) -> Refreshed:
-    """Replace the district's proposed candidates with a fresh grouping (module docstring).
-    Runs of the same district queue behind one another (the district row is locked)."""
+    """Bring the district's proposed candidates up to a fresh grouping (module docstring). A group
+    that continues a proposed candidate updates it in place — same uid, so links and pages stay
+    valid; its version goes up when its cases changed, so a decision taken on the old cases is
+    refused as stale — and the candidates no group continues are removed. Runs of the same
+    district queue behind one another (the district row is locked)."""
     now = now or timezone.now()
     Unit.objects.select_for_update().filter(pk=district.pk).first()
     since = now - timedelta(days=settings.TRIAGE_PROBLEM_DAYS)
     found = find(district, now=now)
     looked_at = groupable_cases(district, since=since).count()
-    dismissed = _dismissed_sets(district, since)
-    ProblemCandidate.objects.filter(district=district, state=CandidateState.PROPOSED).delete()
+    dismissed = list(_member_sets(district, CandidateState.DISMISSED, since).values())
+    proposed = _member_sets(district, CandidateState.PROPOSED)
+    kept: set[int] = set()
     created = skipped = major = 0
     for group in found:
         ids = {case.pk for case in group.cases}
         if any(ids <= gone for gone in dismissed):
             skipped += 1
             continue
-        candidate = ProblemCandidate.objects.create(
-            district=district,
-            unit=group.place,
-            label=label_for(group.place, group.phrases),
-            phrases=group.phrases,
-            case_count=group.heat.cases,
-            household_count=group.heat.households,
-            grid_count=group.heat.grids,
-            me_too_count=group.heat.me_too,
-            heat=group.heat.score,
-            propose_major=group.heat.propose_major,
-            window_start=since,
-            found_at=now,
-        )
+        fields = {
+            "unit": group.place,
+            "label": label_for(group.place, group.phrases),
+            "phrases": group.phrases,
+            "case_count": group.heat.cases,
+            "household_count": group.heat.households,
+            "grid_count": group.heat.grids,
+            "me_too_count": group.heat.me_too,
+            "heat": group.heat.score,
+            "propose_major": group.heat.propose_major,
+            "window_start": since,
+            "found_at": now,
+        }
+        previous = _successor(ids, {k: v for k, v in proposed.items() if k not in kept})
+        if previous is None:
+            candidate = ProblemCandidate.objects.create(district=district, **fields)
+        else:
+            kept.add(previous)
+            changed = proposed[previous] != ids
+            ProblemCandidate.objects.filter(pk=previous).update(
+                **fields, version=F("version") + (1 if changed else 0)
+            )
+            candidate = ProblemCandidate(pk=previous)
+            CandidateMember.objects.filter(candidate_id=previous).delete()
         CandidateMember.objects.bulk_create(
             CandidateMember(
                 district=district, candidate=candidate, case=case, centre=(k == 0), similarity=similarity
@@ -211,6 +236,7 @@ def refresh(district: Unit, *, now: datetime | None = None) -> Refreshed:
         )
         created += 1
         major += group.heat.propose_major
+    ProblemCandidate.objects.filter(pk__in=set(proposed) - kept).delete()
     return Refreshed(cases=looked_at, candidates=created, proposed_major=major, skipped_dismissed=skipped)
 
 

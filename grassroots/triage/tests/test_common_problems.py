@@ -70,12 +70,36 @@ def test_a_candidate_over_the_thresholds_is_proposed_as_one_major_matter(
     assert not ProblemCandidate.objects.get(district=ledger.district).propose_major
 
 
-def test_a_new_run_replaces_the_proposed_candidates(ledger: SimpleNamespace, leaks: list[Any]) -> None:
+def test_a_new_run_keeps_the_candidate_and_a_new_report_makes_a_decision_on_it_stale(
+    ledger: SimpleNamespace, leaks: list[Any], report: Any
+) -> None:
     problems.refresh(ledger.district)
     first = ProblemCandidate.objects.get(district=ledger.district)
     problems.refresh(ledger.district)
-    (again,) = ProblemCandidate.objects.filter(district=ledger.district)
-    assert again.uid != first.uid
+    again = ProblemCandidate.objects.get(district=ledger.district)
+    assert (again.uid, again.version) == (first.uid, first.version)
+    report(title="屋顶漏水", description="顶楼屋顶漏水，下雨就漏", household=ledger.household_y)
+    problems.refresh(ledger.district)
+    grown = ProblemCandidate.objects.get(district=ledger.district)
+    assert grown.uid == first.uid
+    assert grown.case_count == first.case_count + 1
+    assert grown.version == first.version + 1
+    with pytest.raises(Conflict):
+        accept_candidate(grown, actor=ledger.community_worker, version=first.version)
+
+
+def test_a_candidate_no_group_continues_is_removed(ledger: SimpleNamespace, leaks: list[Any]) -> None:
+    problems.refresh(ledger.district)
+    for case in leaks[1:]:
+        actions.reject_case(
+            case.__class__.objects.get(pk=case.pk),
+            actor=ledger.community_worker,
+            version=case.version,
+            outcome="not_true",
+            reason="不属实",
+        )
+    problems.refresh(ledger.district)
+    assert not ProblemCandidate.objects.filter(district=ledger.district).exists()
 
 
 def test_accepting_creates_the_common_problem_through_the_ledger(
