@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -71,13 +72,13 @@ def household_key(case: Case) -> tuple[str, object]:
     return ("case", case.pk)
 
 
-def heat_of(cases: Sequence[Case]) -> Heat:
-    """The heat of a group of cases read through ``cases.heat.with_me_too``."""
+def heat_of(cases: Sequence[Case], me_too: dict[int, int]) -> Heat:
+    """The heat of a group of cases; ``me_too``: case id → its "me too" figure."""
     return Heat(
         cases=len(cases),
         households=len({household_key(case) for case in cases}),
         grids=len({case.grid_id for case in cases if case.grid_id is not None}),
-        me_too=sum(int(getattr(case, "me_too_count", 0)) for case in cases),
+        me_too=sum(me_too.get(case.pk, 0) for case in cases),
     )
 
 
@@ -94,7 +95,7 @@ def _family(case: Case) -> int | None:
 
 def groupable_cases(district: Unit, *, since: datetime) -> QuerySet[Case]:
     """The cases grouped: open, root (not a duplicate), in no common problem, received since."""
-    return with_me_too(
+    return (
         Case.objects.filter(
             district=district,
             state__in=OPEN_STATES,
@@ -116,11 +117,8 @@ class Found:
     heat: Heat
 
 
-def find(district: Unit, *, now: datetime | None = None) -> list[Found]:
-    """The district's groups, hottest first, without writing anything."""
-    now = now or timezone.now()
-    since = now - timedelta(days=settings.TRIAGE_PROBLEM_DAYS)
-    cases = list(groupable_cases(district, since=since))
+def _groups(district: Unit, cases: list[Case]) -> list[Found]:
+    """The groups among ``cases`` with their place and heat, hottest first."""
     items = [
         grouping.Item(
             text=text_mod.join(case.title, case.description),
@@ -137,17 +135,21 @@ def find(district: Unit, *, now: datetime | None = None) -> list[Found]:
         min_size=settings.TRIAGE_PROBLEM_MIN_CASES,
     )
     members = [[cases[i] for i in group.members] for group in groups]
-    paths = {common_ancestor_path(case.unit.path for case in group) for group in members}
-    places = {unit.path: unit for unit in Unit.objects.filter(path__in=paths)}
+    # The "me too" figures of the grouped cases only, and each group's place, in one query each
+    # (``Any``: the type checker does not know the annotation).
+    grouped: Any = with_me_too(Case.objects.filter(pk__in=[case.pk for group in members for case in group]))
+    me_too = dict(grouped.values_list("pk", "me_too_count"))
+    place_paths = [common_ancestor_path(case.unit.path for case in group) for group in members]
+    places = {unit.path: unit for unit in Unit.objects.filter(path__in=set(place_paths))}
     found = [
         Found(
             cases=group_cases,
             similarity=group.similarity,
             phrases=group.phrases,
-            place=places.get(common_ancestor_path(c.unit.path for c in group_cases), district),
-            heat=heat_of(group_cases),
+            place=places.get(path, district),
+            heat=heat_of(group_cases, me_too),
         )
-        for group, group_cases in zip(groups, members, strict=True)
+        for group, group_cases, path in zip(groups, members, place_paths, strict=True)
     ]
     found.sort(key=lambda f: (-f.heat.score, -f.heat.cases, f.cases[0].received_at))
     return found
@@ -193,8 +195,8 @@ def refresh(district: Unit, *, now: datetime | None = None) -> Refreshed:
     now = now or timezone.now()
     Unit.objects.select_for_update().filter(pk=district.pk).first()
     since = now - timedelta(days=settings.TRIAGE_PROBLEM_DAYS)
-    found = find(district, now=now)
-    looked_at = groupable_cases(district, since=since).count()
+    cases = list(groupable_cases(district, since=since))
+    found = _groups(district, cases)
     dismissed = list(_member_sets(district, CandidateState.DISMISSED, since).values())
     proposed = _member_sets(district, CandidateState.PROPOSED)
     kept: set[int] = set()
@@ -237,7 +239,7 @@ def refresh(district: Unit, *, now: datetime | None = None) -> Refreshed:
         created += 1
         major += group.heat.propose_major
     ProblemCandidate.objects.filter(pk__in=set(proposed) - kept).delete()
-    return Refreshed(cases=looked_at, candidates=created, proposed_major=major, skipped_dismissed=skipped)
+    return Refreshed(cases=len(cases), candidates=created, proposed_major=major, skipped_dismissed=skipped)
 
 
 def candidates_visible_to(user: AnyUser) -> QuerySet[ProblemCandidate]:

@@ -95,8 +95,10 @@ def _render(
     candidate: ProblemCandidate,
     form: AcceptForm | None = None,
     status: int = 200,
+    members: list[Case] | None = None,
 ) -> HttpResponse:
-    members = list(problems.members_visible_to(user, candidate))
+    if members is None:
+        members = list(problems.members_visible_to(user, candidate))
     deciding = candidate.state == CandidateState.PROPOSED and may_decide(user, candidate)
     if deciding and form is None:
         form = _accept_form(candidate, members)
@@ -151,7 +153,7 @@ def problem_accept(request: HttpRequest, uid: str) -> HttpResponse:
     members = list(problems.members_visible_to(user, candidate))
     form = _accept_form(candidate, members, request.POST)
     if not form.is_valid():
-        return _render(request, user, candidate, form, 400)
+        return _render(request, user, candidate, form, 400, members)
     try:
         with transaction.atomic():
             accept_candidate(
@@ -164,18 +166,18 @@ def problem_accept(request: HttpRequest, uid: str) -> HttpResponse:
             )
     except ValidationError as exc:
         add_action_errors(form, exc)
-        return _render(request, user, candidate, form, 400)
+        return _render(request, user, candidate, form, 400, members)
     except PermissionDenied as exc:
         form.add_error(None, str(exc) or _("You are not allowed to do this."))
-        return _render(request, user, candidate, form, 403)
+        return _render(request, user, candidate, form, 403, members)
     except Conflict as exc:
-        # Decided or changed meanwhile: the page as it is now, with the person's input kept.
+        # Decided or changed meanwhile: the page as it is now (its cases may have changed), with the
+        # person's input kept; the message stands above it, whether or not it is still offered.
         candidate.refresh_from_db()
         data = request.POST.copy()
         data["version"] = str(candidate.version)
-        form = _accept_form(candidate, members, data)
+        form = _accept_form(candidate, list(problems.members_visible_to(user, candidate)), data)
         form.is_valid()
-        form.add_error(None, exc.message)
         messages.error(request, exc.message)
         return _render(request, user, candidate, form, 409)
     messages.success(request, _("The common problem was created."))
@@ -188,8 +190,11 @@ def problem_dismiss(request: HttpRequest, uid: str) -> HttpResponse:
     user = _staff(request)
     candidate = _candidate(user, uid)
     version = request.POST.get("version", "")
+    if not version.isdigit():  # the page always sends the version it showed
+        messages.error(request, _("Reload the page and try again."))
+        return redirect(reverse("web:problem", args=[candidate.uid]))
     try:
-        dismiss_candidate(candidate, actor=user, version=int(version) if version.isdigit() else None)
+        dismiss_candidate(candidate, actor=user, version=int(version))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You are not allowed to do this."))
         return redirect(reverse("web:problem", args=[candidate.uid]))

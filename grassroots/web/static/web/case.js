@@ -79,20 +79,6 @@
     said.hidden = !text;
   });
 
-  // A suggested category's button chooses it in its form's category select; the select's change
-  // then brings the catalog's class and department for it, as when picked by hand.
-  document.addEventListener("click", (event) => {
-    const button = event.target instanceof Element ? event.target.closest("[data-pick-category]") : null;
-    if (!button) return;
-    const select = button.form?.querySelector("select[name='category']");
-    if (!select) return;
-    select.value = button.dataset.pickCategory;
-    select.dispatchEvent(new Event("change", { bubbles: true }));
-    button.closest("[data-category-suggestions]")?.querySelectorAll("[data-pick-category]").forEach((other) => {
-      other.setAttribute("aria-pressed", String(other === button));
-    });
-  });
-
   function setUp(root) {
     const panel = root.id === "case-panel" ? root : root.querySelector("#case-panel");
     if (!panel) return;

@@ -225,20 +225,6 @@
     });
   };
 
-  // -- suggested categories (web/_category_suggestions.html): a button chooses its category ------
-
-  document.addEventListener("click", (event) => {
-    const button = event.target instanceof Element ? event.target.closest("[data-pick-category]") : null;
-    if (!button) return;
-    const select = button.form?.querySelector("select[name='category']");
-    if (!select) return;
-    select.value = button.dataset.pickCategory;
-    select.dispatchEvent(new Event("change", { bubbles: true }));
-    button.closest("[data-category-suggestions]")?.querySelectorAll("[data-pick-category]").forEach((other) => {
-      other.setAttribute("aria-pressed", String(other === button));
-    });
-  });
-
   // -- possible duplicates (web/intake/_duplicates.html): asked again, after a pause (hx-trigger),
   // whenever what they depend on changes — the text, the category, the point, the reporter ------
 
