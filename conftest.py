@@ -61,6 +61,26 @@ def _english_outside_requests() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _counters_agree_with_the_cases(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test that used the database, the board's counters of every district agree with
+    a count of its cases (``cases.tally``): whatever the test did through the actions, commands,
+    pages or API kept them exact. A test that writes cases behind the actions' back recounts."""
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db or request.node.get_closest_marker("counters_unchecked"):
+        yield
+        return
+    request.getfixturevalue(max(uses_db, key=len))  # transactional_db if asked; torn down after the check
+    yield
+    from grassroots.cases import tally
+    from grassroots.cases.models import Case
+    from grassroots.org.models import Unit
+
+    districts = Unit.objects.filter(pk__in=Case.objects.values("district_id").distinct())
+    wrong = {district.code: tally.differences(district) for district in districts}
+    assert not any(wrong.values()), f"the counters drifted from the cases: {wrong}"
+
+
 def square(lng: float, lat: float, size: float = 0.01) -> dict[str, Any]:
     return {
         "type": "Polygon",
@@ -221,8 +241,10 @@ def personas(world: SimpleNamespace) -> dict[str, User]:
 @pytest.fixture
 def put_case(world: SimpleNamespace) -> Any:
     """``put_case(unit, received_at=…, **fields)`` → a case row written directly, bypassing the
-    actions, for tests that need cases in exact states at exact times (the metrics). Giving an
-    ``outcome`` makes the case closed, as the database requires."""
+    actions, for tests that need cases in exact states at exact times (the metrics), and counted
+    in the board's counters as a loader counts it. Giving an ``outcome`` makes the case closed, as
+    the database requires."""
+    from grassroots.cases import tally
     from grassroots.cases.models import Case
 
     numbers = iter(range(1, 1_000_000))
@@ -242,7 +264,9 @@ def put_case(world: SimpleNamespace) -> Any:
         data.update(fields)
         if data.get("outcome"):
             data.setdefault("state", "closed")
-        return Case.objects.create(**data)
+        case = Case.objects.create(**data)
+        tally.created(case)
+        return case
 
     return make
 

@@ -19,12 +19,12 @@ Definitions (the formula texts in ``FORMULAS`` say the same, and travel with eve
 - A ratio is null when its denominator is 0.
 
 A case counts for the unit it belongs to (``Case.unit``: its grid, or the fallback community or
-street) and for every unit above it. Counting takes four GROUP BY queries on ``case.unit_id``, one
-per clock (received, deadline, closure, rating), each a range on one of the ledger's
-``(district, <time>)`` indexes; the counts are then added up along each unit's path, as the base
-survey does (``people/survey.py``). So a table costs a fixed number of queries whatever the size of
-the subtree. Ratings have no ``(district, rated_at)`` index: that query reads the district's
-cases (see docs/metrics.md).
+street) and for every unit above it. A period's counts per unit come from the counters every write
+to a case keeps (``cases.tally``: per unit and month, one query whatever the number of cases); the
+counts are then added up along each unit's path, as the base survey does (``people/survey.py``).
+So a table costs a fixed number of queries whatever the size of the subtree or of the ledger.
+Ranges that are not whole months are counted from the cases (four GROUP BY queries, one per clock,
+each a range on a ``(district, <time>)`` index; see docs/metrics.md).
 
 Periods are calendar months, quarters and years in the platform's local time
 (``settings.TIME_ZONE``, Asia/Shanghai). Complete periods are frozen into ``MetricSnapshot`` rows
@@ -36,21 +36,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Count, F, Field, Min, Q, QuerySet
+from django.db.models import Count, F, Field, Min, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from grassroots.cases import tally
 from grassroots.cases.choices import Outcome, Satisfaction, TriageClass
-from grassroots.cases.models import Case, Category, MetricSnapshot, PeriodKind, SlaSettings
+from grassroots.cases.models import (
+    Case,
+    CaseTally,
+    Category,
+    MetricSnapshot,
+    PeriodKind,
+    SlaSettings,
+    SplitTally,
+)
 from grassroots.core import audit
 from grassroots.core.models import AuditAction
 from grassroots.core.tree import pks_of
 from grassroots.org.choices import ADMINISTRATIVE_KINDS, UnitKind
 from grassroots.org.models import Unit
+
+M = TypeVar("M", bound=Model)
 
 # -- what is counted --------------------------------------------------------------------------------
 
@@ -78,6 +89,7 @@ class Counts:
 
 
 COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Counts))
+assert COUNT_FIELDS == tally.COUNTS, "the counters keep the same counts in the same order"
 
 # metric → (numerator, denominator)
 RATIOS: dict[str, tuple[str, str]] = {
@@ -247,14 +259,20 @@ _SETTLES_AT_DEADLINE = Q(due_at__isnull=False) & (Q(closed_at__isnull=True) | Q(
 _SATISFIED = Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])
 
 
-def _cases_under(root: Unit) -> QuerySet[Case]:
-    """Cases belonging to ``root``'s subtree, keyed by district so the time indexes apply."""
+def _under(root: Unit, model: type[M]) -> QuerySet[M]:
+    """Rows of ``model`` (cases or their counters) of units in ``root``'s subtree, keyed by district
+    so the ``(district, time)`` indexes apply."""
+    rows = model._default_manager.all()
     if root.kind == UnitKind.DISTRICT or root.district_id == root.pk:
-        return Case.objects.filter(district_id=root.pk)
+        return rows.filter(district_id=root.pk)
     if root.district_id:
-        return Case.objects.filter(district_id=root.district_id, unit__path__subtree=root.path)
+        return rows.filter(district_id=root.district_id, unit__path__subtree=root.path)
     districts = Unit.objects.filter(path__subtree=root.path, kind=UnitKind.DISTRICT).values("pk")
-    return Case.objects.filter(district_id__in=districts, unit__path__subtree=root.path)
+    return rows.filter(district_id__in=districts, unit__path__subtree=root.path)
+
+
+def _cases_under(root: Unit) -> QuerySet[Case]:
+    return _under(root, Case)
 
 
 def _grouped(qs: QuerySet[Case], **counts: Any) -> Iterable[tuple[str, dict[str, int]]]:
@@ -265,8 +283,19 @@ def _grouped(qs: QuerySet[Case], **counts: Any) -> Iterable[tuple[str, dict[str,
 
 
 def count_by_unit(root: Unit, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dict[str, int]]]:
-    """The counts of each unit under ``root`` for cases of that very unit (not yet rolled up):
-    four GROUP BY queries, one per clock, each a range on a ``(district, time)`` index."""
+    """The counts of each unit under ``root`` for cases of that very unit (not yet rolled up).
+
+    Whole months (every period) are read from the maintained counters (``cases.tally``): one query
+    over at most units × months rows, whatever the number of cases. Other ranges are counted from
+    the cases (``count_cases_by_unit``)."""
+    if tally.is_whole_months(start, end):
+        return tally.counted_by_unit(_under(root, CaseTally), start, end)
+    return count_cases_by_unit(root, start, end)
+
+
+def count_cases_by_unit(root: Unit, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dict[str, int]]]:
+    """``count_by_unit`` from the cases themselves: four GROUP BY queries, one per clock, each a
+    range on a ``(district, time)`` index. The definition the counters are checked against."""
     base = _cases_under(root)
     out: list[tuple[str, dict[str, int]]] = []
     out += _grouped(
@@ -493,21 +522,27 @@ class Split:
 
 def split(unit: Unit, start: dt.date | dt.datetime, end: dt.date | dt.datetime, *, top: int = 10) -> Split:
     """The 三事分流 split and the top categories of cases received in ``[start, end)`` (two
-    queries). Always live: a re-triage moves a case between classes."""
+    queries; whole months from the counters). Always live: a re-triage moves a case between
+    classes, and its counters with it."""
     by_class = {str(value): 0 for value in TriageClass.values} | {UNCLASSIFIED: 0}
     by_category: dict[int, int] = {}
     uncategorised = received = 0
-    rows = (
-        _cases_under(unit)
-        .filter(received_at__gte=_as_moment(start), received_at__lt=_as_moment(end))
-        .values_list("triage_class", "category_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    start, end = _as_moment(start), _as_moment(end)
+    rows: Iterable[tuple[str, int | None, int]]
+    if tally.is_whole_months(start, end):
+        rows = tally.split_counts(_under(unit, SplitTally), start, end)
+    else:
+        rows = (
+            _cases_under(unit)
+            .filter(received_at__gte=start, received_at__lt=end)
+            .values_list("triage_class", "category_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     for triage_class, category_id, n in rows:
         received += n
         by_class[triage_class or UNCLASSIFIED] += n
-        if category_id is None:
+        if not category_id:
             uncategorised += n
         else:
             by_category[category_id] = by_category.get(category_id, 0) + n

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -444,6 +445,8 @@ class Case(SealedPhone):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    _tally_mark: Any  # ``cases.tally.Mark`` as loaded or last written, or None
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -475,6 +478,16 @@ class Case(SealedPhone):
             models.Index(fields=["district", "due_at"], name="case_due_idx"),
             models.Index(fields=["district", "closed_at"], name="case_closed_idx"),
         ]
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Case:
+        case = super().from_db(db, field_names, values, **kwargs)
+        # What the board's counters were given for this case: a write conditional on this version
+        # changes the counters by the difference (``cases.tally``).
+        from grassroots.cases import tally
+
+        case._tally_mark = tally.mark_from_row(case.__dict__)
+        return case
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -712,6 +725,55 @@ class MetricSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.period_kind} {self.period_start}"
+
+
+class CaseTally(models.Model):
+    """The board's counters for one unit and month: the counts behind the metrics of the cases
+    whose own unit this is, each filed under the month of its clock (``cases.tally``). Kept in step
+    by every write to a case; ``manage.py case_tally`` checks and rebuilds them."""
+
+    district = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    received = models.IntegerField(default=0)
+    responded_in_time = models.IntegerField(default=0)
+    due = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    solved_in_time = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="casetally_unit_month")]
+        indexes = [models.Index(fields=["district", "month"], name="casetally_district_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"
+
+
+class SplitTally(models.Model):
+    """Cases received by one unit in one month per triage class and category (``category`` holds
+    the category's id, 0 for none): the 三事分流 split and the top categories (``cases.tally``)."""
+
+    district = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    triage_class = models.CharField(max_length=12, blank=True)
+    category = models.PositiveIntegerField(default=0)
+    received = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "triage_class", "category"], name="splittally_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["district", "month"], name="splittally_district_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.triage_class or '-'} {self.category}"
 
 
 class IdempotencyKey(models.Model):

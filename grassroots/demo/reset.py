@@ -26,12 +26,14 @@ from grassroots.cases.models import (
     CaseDepartment,
     CaseEvent,
     CaseSequence,
+    CaseTally,
     Category,
     CommonProblem,
     Extension,
     IdempotencyKey,
     MetricSnapshot,
     SlaSettings,
+    SplitTally,
     SupervisionRecord,
     TimeLimit,
 )
@@ -53,6 +55,8 @@ LEDGER_TABLES: tuple[type[models.Model], ...] = (
     Extension,
     SupervisionRecord,
     MetricSnapshot,
+    CaseTally,
+    SplitTally,
 )
 CATALOG_TABLES: tuple[type[models.Model], ...] = (TimeLimit, Category, SlaSettings)
 PEOPLE_TABLES: tuple[type[models.Model], ...] = (

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.cases import access, deadlines
+from grassroots.cases import access, deadlines, tally
 from grassroots.cases.choices import (
     Color,
     EventKind,
@@ -101,6 +101,7 @@ def _apply(
     now = now or timezone.now()
     from_state = case.state
     expected_version = case.version
+    counted = tally.mark_before(case, expected_version)
     if actor is not None and kind not in NOT_A_RESPONSE and case.first_response_at is None:
         fields["first_response_at"] = now
     for name, value in fields.items():
@@ -122,6 +123,7 @@ def _apply(
         current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first()
         raise Conflict(_("The case was changed by someone else; reload it."), current_version=current)
     case.version = expected_version + 1
+    tally.written(case, counted, changed)
     CaseEvent.objects.create(
         district_id=case.district_id,
         case=case,

@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grassroots.cases import access, deadlines
+from grassroots.cases import access, deadlines, tally
 from grassroots.cases.actions._base import (
     _ancestor,
     _require,
@@ -278,6 +278,7 @@ def _register(
     case.triage_class = ""  # the class is decided at triage; the category's only shaped the limits
     case.next_sweep_at = deadlines.next_sweep_at(case)
     case.save()
+    tally.created(case)
     CaseEvent.objects.create(
         district_id=case.district_id,
         case=case,
