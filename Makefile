@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo serve lint typecheck migrations-check messages bench-locate bench-triage clean
+.PHONY: run test setup demo serve lint typecheck migrations-check messages bench-locate bench-triage bench-intake clean
 
 $(VENV)/.installed: requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-locate: setup
 
 bench-triage: setup
 	$(PY) bench/triage.py
+
+bench-intake: setup
+	$(PY) bench/intake.py
 
 clean:
 	rm -rf $(VENV) var/
