@@ -869,7 +869,8 @@ class CaseViewSet(ScopedViewSet[Case]):
         if reread:
             response = self.respond_with(case, status_code)
         else:
-            response = Response(self.get_serializer(case).data, status=status_code)
+            data = CaseDetailSerializer(case, context=self.get_serializer_context()).data
+            response = Response(data, status=status_code)
         response["ETag"] = f'"{response.data["version"]}"'
         return response
 
@@ -901,7 +902,12 @@ class CaseViewSet(ScopedViewSet[Case]):
         key = request.headers.get("Idempotency-Key", "").strip()
         data = self.validated(request)
         case, created = actions.register_case(actor=actor(request), idempotency_key=key, **data)
-        return self.detail_response(case, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if not created:
+            return self.detail_response(case, status.HTTP_200_OK)
+        # The instance just written is the case as stored, its relations attached: no re-read (on
+        # PostgreSQL, planning the detail query's joins costs more than the whole registration).
+        case.me_too_count = 0  # type: ignore[attr-defined]  # no duplicates or "me too" yet
+        return self.detail_response(case, status.HTTP_201_CREATED, reread=False)
 
     def run_act(self, request: Request, number: str, name: str) -> Response:
         serializer_class, perform, _doc = ACT_ENDPOINTS[name]

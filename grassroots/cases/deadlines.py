@@ -25,7 +25,7 @@ from grassroots.cases.choices import (
     Urgency,
 )
 from grassroots.cases.models import Case, Extension, LimitStage, SlaSettings, TimeLimit
-from grassroots.core.workdays import add_working_days
+from grassroots.core.workdays import WorkCalendar, add_working_days
 from grassroots.org.models import Unit
 
 
@@ -87,7 +87,11 @@ def limits_for(case: Case, stage: str, sla: SlaSettings) -> Limits:
 
 def clock(start: dt.datetime, days: Decimal, sla: SlaSettings) -> tuple[dt.datetime, dt.datetime]:
     """(yellow moment, due moment) of a clock of ``days`` working days starting at ``start``."""
-    return add_working_days(start, days * sla.yellow_fraction), add_working_days(start, days)
+    calendar = WorkCalendar.covering(start, days)
+    return (
+        add_working_days(start, days * sla.yellow_fraction, calendar=calendar),
+        add_working_days(start, days, calendar=calendar),
+    )
 
 
 def set_case_clock(case: Case, sla: SlaSettings) -> None:
@@ -95,13 +99,19 @@ def set_case_clock(case: Case, sla: SlaSettings) -> None:
     re-triage, since limits depend on the class and category). Approved extensions stay granted:
     their days are added again."""
     whole = limits_for(case, LimitStage.CASE, sla)
-    case.response_due_at = add_working_days(case.received_at, whole.response)
     extended = whole.handling + _extended_days(case)
-    case.yellow_at = add_working_days(case.received_at, whole.handling * sla.yellow_fraction)
+    # One read of the holiday calendar for the four moments (the latest is the red card's).
+    calendar = WorkCalendar.covering(
+        case.received_at, max(whole.response, extended) + sla.red_card_after_days
+    )
+    case.response_due_at = add_working_days(case.received_at, whole.response, calendar=calendar)
+    case.yellow_at = add_working_days(
+        case.received_at, whole.handling * sla.yellow_fraction, calendar=calendar
+    )
     if extended != whole.handling:
-        case.yellow_at = add_working_days(case.yellow_at, extended - whole.handling)
-    case.due_at = add_working_days(case.received_at, extended)
-    case.red_card_at = add_working_days(case.due_at, sla.red_card_after_days)
+        case.yellow_at = add_working_days(case.yellow_at, extended - whole.handling, calendar=calendar)
+    case.due_at = add_working_days(case.received_at, extended, calendar=calendar)
+    case.red_card_at = add_working_days(case.due_at, sla.red_card_after_days, calendar=calendar)
 
 
 def _extended_days(case: Case) -> Decimal:

@@ -33,6 +33,12 @@ class WorkCalendar:
         rows = Holiday.objects.filter(date__range=(start, end)).values_list("date", "kind")
         return cls({day: kind == DayKind.WORKDAY for day, kind in rows})
 
+    @classmethod
+    def covering(cls, start: dt.datetime, days: Decimal | float | int) -> WorkCalendar:
+        """The calendar that any limit of up to ``days`` working days from ``start`` needs."""
+        first = _local(start).date()
+        return cls.load(first, first + DAY * (int(Decimal(str(days))) * 3 + _MARGIN_DAYS))
+
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
@@ -56,9 +62,7 @@ def add_working_days(
         raise ValueError("a time limit cannot be negative")
     start = _local(start)
     remaining = dt.timedelta(seconds=float(amount * 86400))
-    calendar = calendar or WorkCalendar.load(
-        start.date(), start.date() + DAY * (int(amount) * 3 + _MARGIN_DAYS)
-    )
+    calendar = calendar or WorkCalendar.covering(start, amount)
     cursor = start
     while True:
         day = cursor.date()

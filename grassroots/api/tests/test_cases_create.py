@@ -258,3 +258,17 @@ def test_signed_out_clients_cannot_report(client_for, ledger):
     response = post(client_for("anonymous"), {"title": "路灯", "description": "坏了"})
 
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("persona", ["resident_a", "grid_manager_x"])
+def test_the_created_case_answers_exactly_what_reading_it_answers(client_for, ledger, persona):
+    client = client_for(persona)
+    data = {"title": "楼道灯坏了", "description": "3单元楼道灯不亮", "category": ledger.cat_light.code}
+    if persona != "resident_a":
+        data |= {"channel": "hotline", "reporter": str(ledger.resident_a.uid), "reporter_phone": PHONE_CALLER}
+    created = post(client, data)
+
+    assert created.status_code == 201
+    read = client.get(f"/api/cases/{created.json()['number']}/")
+    assert created.json() == read.json()
+    assert created["ETag"] == read["ETag"]

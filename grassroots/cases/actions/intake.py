@@ -250,7 +250,6 @@ def _register(
     now = timezone.now()
     case = Case(
         district_id=owner.district_id,
-        number=_next_number(now),
         title=title.strip()[:200],
         description=description.strip(),
         channel=channel,
@@ -277,6 +276,9 @@ def _register(
     deadlines.set_case_clock(case, deadlines.sla_for(case.district_id))
     case.triage_class = ""  # the class is decided at triage; the category's only shaped the limits
     case.next_sweep_at = deadlines.next_sweep_at(case)
+    # The number last: the year's sequence row stays locked until the commit, so every other
+    # registration waits only for the writes from here on.
+    case.number = _next_number(now)
     case.save()
     tally.created(case)
     CaseEvent.objects.create(
