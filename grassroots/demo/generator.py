@@ -11,7 +11,9 @@ one audit record (``demo.district`` or ``demo.city``), written last, which also 
 
 People are generated grid by grid and written community by community, so memory stays bounded
 whatever the scale. A district is loaded in one transaction; the city commits its skeleton and
-then district by district (a stopped city load is found incomplete and needs ``--reset``).
+then district by district (a stopped city load is found incomplete and needs ``--reset``). The
+city's historical cases (``demo.history``, millions) come last, again one transaction per
+district, in batches of 20,000.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from django.db import reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from grassroots.cases import tally
 from grassroots.core import audit, pii
 from grassroots.core.context import command_context
 from grassroots.core.models import AuditAction, AuditRecord, User
-from grassroots.demo import accounts, geometry, homes, ledger, people, skeleton
+from grassroots.demo import accounts, geometry, history, homes, ledger, people, skeleton
 from grassroots.demo.plan import DEFAULT_SEED, Node, Size
 from grassroots.demo.plan import build as build_plan
 from grassroots.demo.sink import Sink
@@ -63,6 +66,7 @@ class Result:
     seconds: float
     # Acts of the ledger's stories the actions refused (none expected; see ``demo.ledger``).
     failures: list[str] = field(default_factory=list)
+    case_seconds: float = 0.0  # the city's historical cases (``demo.history``)
 
 
 def find_root(size: Size) -> Unit | None:
@@ -80,15 +84,22 @@ def is_complete(root: Unit, size: Size) -> bool:
 
 
 def load(
-    size: Size, *, seed: int = DEFAULT_SEED, today: dt.date | None = None, progress: Progress | None = None
+    size: Size,
+    *,
+    seed: int = DEFAULT_SEED,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    cases: int | None = None,
 ) -> Result:
     """Plan and write the demo for ``size`` (see the module doc). The caller checks it is absent.
 
     Birth dates, post start dates and the like count back from ``today``, so the demo never ages;
-    the same seed gives the same district on the same day."""
+    the same seed gives the same district on the same day. ``cases`` is the number of historical
+    cases of the city (default ``history.default_count()``: 10 million on PostgreSQL, 2 million
+    on SQLite); the district scale has its played ledger instead."""
     started = time.monotonic()
     loader = _Loader(
-        LoadState(size, seed, today or timezone.localdate()), progress or (lambda _message: None)
+        LoadState(size, seed, today or timezone.localdate()), progress or (lambda _message: None), cases
     )
     with command_context("demo"):
         if size.districts == 1:
@@ -97,7 +108,11 @@ def load(
         else:
             root = loader.run()
     return Result(
-        root=root, counts=loader.state.counts, seconds=time.monotonic() - started, failures=loader.failures
+        root=root,
+        counts=loader.state.counts,
+        seconds=time.monotonic() - started,
+        failures=loader.failures,
+        case_seconds=loader.case_seconds,
     )
 
 
@@ -128,10 +143,12 @@ class _Chunk:
 
 
 class _Loader:
-    def __init__(self, state: LoadState, progress: Progress) -> None:
+    def __init__(self, state: LoadState, progress: Progress, cases: int | None = None) -> None:
         self.state, self.progress = state, progress
         self.party_orgs: dict[str, skeleton.PartyOrgs] = {}  # by district code
         self.failures: list[str] = []
+        self.cases = cases
+        self.case_seconds = 0.0
 
     def run(self) -> Unit:
         state = self.state
@@ -156,10 +173,13 @@ class _Loader:
                 result = ledger.write(state, district, first=index == 0)
             self.failures += result.failures
             refused = f", {len(result.failures)} acts refused" if result.failures else ""
+            played = f", {result.cases} cases{refused}" if state.size.scale == "district" else ""
             self.progress(
-                f"{district.name}: catalog ({result.catalog.created} categories), "
-                f"{result.cases} cases{refused} ({time.monotonic() - started:.1f} s)"
+                f"{district.name}: catalog ({result.catalog.created} categories)"
+                f"{played} ({time.monotonic() - started:.1f} s)"
             )
+        if state.size.scale == "city":
+            self.write_history(districts)
         root = state.units[plan.code]
         with transaction.atomic():
             bump_boundary_revision()
@@ -177,6 +197,34 @@ class _Loader:
                 },
             )
         return root
+
+    # -- the city's historical cases ------------------------------------------------------------------
+
+    def write_history(self, plans: list[Node]) -> None:
+        """The city's historical cases (``demo.history``), district by district, each district in
+        its own transaction; shared out in proportion to the districts' households."""
+        state = self.state
+        total = self.cases if self.cases is not None else history.default_count()
+        days = history.Days.build(state)
+        weights = [sum(node.households for node in plan.walk()) for plan in plans]
+        started = time.monotonic()
+        for plan, count in zip(plans, history.spread(total, weights), strict=True):
+            begun = time.monotonic()
+            with transaction.atomic():
+                written = history.write(state, plan, days, count)
+            seconds = time.monotonic() - begun
+            self.progress(
+                f"{plan.name}: {written.cases:,} cases ({written.open:,} open) in {seconds:.1f} s, "
+                f"{written.cases / max(seconds, 1e-9):,.0f} cases/s"
+            )
+        self.case_seconds = time.monotonic() - started
+        self.progress(
+            f"cases: {total:,} in {self.case_seconds:.1f} s, "
+            f"{total / max(self.case_seconds, 1e-9):,.0f} cases/s"
+        )
+        begun = time.monotonic()
+        _rebuild_counters([state.units[plan.code] for plan in plans])
+        self.progress(f"board counters recomputed from the cases ({time.monotonic() - begun:.1f} s)")
 
     # -- units ---------------------------------------------------------------------------------------
 
@@ -338,6 +386,14 @@ class _Loader:
             care_tags=len(tags),
             party_members=len(members),
         )
+
+
+def _rebuild_counters(districts: list[Unit]) -> None:
+    """Recompute the board's maintained counters of each district from the cases written in bulk
+    (``grassroots.cases.tally.rebuild(district)``): the bulk load bypasses the actions that keep
+    them up to date."""
+    for district in districts:
+        tally.rebuild(district)
 
 
 def _unit(node: Node, parent: Unit | None, order: int) -> Unit:

@@ -19,6 +19,7 @@ from collections import Counter
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
+from django.db.models.functions import Length
 
 from grassroots.cases.models import (
     Attachment,
@@ -91,13 +92,15 @@ def _delete_ledger(districts: list[int]) -> Counter[str]:
     then each year's case numbering goes back to the last number still in use, so that a demo
     generated again gets the same numbers. (The holiday calendar is shared and stays.)"""
     deleted: Counter[str] = Counter()
-    cases = Case.objects.filter(district_id__in=districts)
-    deleted["idempotencykey"] = _raw_delete(IdempotencyKey.objects.filter(case__in=cases.values("pk")))
-    for model in LEDGER_TABLES:
-        deleted[model._meta.model_name or ""] = _raw_delete(
-            model._default_manager.filter(district_id__in=districts)
-        )
-    deleted["case"] = _raw_delete(cases)
+    # One statement per table and district: the city has millions of cases per district.
+    for district in districts:
+        cases = Case.objects.filter(district_id=district)
+        deleted["idempotencykey"] += _raw_delete(IdempotencyKey.objects.filter(case__in=cases.values("pk")))
+        for model in LEDGER_TABLES:
+            deleted[model._meta.model_name or ""] += _raw_delete(
+                model._default_manager.filter(district_id=district)
+            )
+        deleted["case"] += _raw_delete(cases)
     deleted["commonproblem"] = _raw_delete(CommonProblem.objects.filter(district_id__in=districts))
     for model in CATALOG_TABLES:
         deleted[model._meta.model_name or ""] = _raw_delete(
@@ -105,9 +108,9 @@ def _delete_ledger(districts: list[int]) -> Counter[str]:
         )
     if deleted["case"]:
         for sequence in CaseSequence.objects.all():
-            last = (
+            last = (  # beyond 999,999 a year the numbers have seven digits: longest first
                 Case.objects.filter(number__startswith=f"{sequence.year}-")
-                .order_by("-number")
+                .order_by(Length("number").desc(), "-number")
                 .values_list("number", flat=True)
                 .first()
             )

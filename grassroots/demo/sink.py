@@ -1,4 +1,4 @@
-"""Fast inserts for the big tables (households, residents, care tags, party members).
+"""Fast inserts for the big tables (households, residents, care tags, party members, the city's cases).
 
 ``bulk_create`` spends most of its time compiling SQL: at city scale (1.5 million households)
 that alone is several minutes. ``Sink.insert`` takes the same unsaved model instances, gives
@@ -11,6 +11,9 @@ counts up from there. On SQLite the transaction holds the database's write lock;
 the sink locks each table against other writers (readers are not blocked) and moves the id
 sequence past the block at the end (``finish``), so rows created later by the application never
 collide with the demo's.
+
+``Sink.insert_rows`` takes plain tuples instead of instances: for the city's millions of cases
+(``demo.history``) building model instances would be most of the load's time.
 """
 
 from __future__ import annotations
@@ -69,6 +72,46 @@ class Sink:
         self.next_id[model] += n
         return first
 
+    def reserve(self, model: type[models.Model], n: int) -> int:
+        """The first of ``n`` primary keys reserved for rows of ``model`` (for ``insert_rows``)."""
+        return self._reserve(model, n)
+
+    def insert_rows(
+        self, model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Insert plain tuples of database-ready values (strings for timestamps, ids for foreign
+        keys), in the order of ``columns`` (field names, ``x_id`` for foreign keys). Give ``id``
+        with keys from ``reserve``, or leave it out for the database to number the rows. The
+        model's other fields get their default, the same for every row (``auto_now`` columns the
+        load's timestamp). For millions of rows: no model instances are built."""
+        if not rows:
+            return
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        fields.update({f.name: f for f in model._meta.concrete_fields})
+        given = [fields[name] for name in columns]
+        pk = model._meta.pk
+        # without ``id`` the database numbers the rows itself
+        rest = [f for f in model._meta.concrete_fields if f not in given and f is not pk]
+        extra = tuple(self._adapter(f)(f.get_default()) for f in rest)
+        names = [f.column or f.attname for f in (*given, *rest)]
+        self._write(model, names, [row + extra for row in rows] if extra else rows)
+
+    def _write(
+        self, model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(column) for column in columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - quoted names of our own tables
+                for start in range(0, len(rows), BATCH):
+                    cursor.executemany(sql, rows[start : start + BATCH])
+
     def insert(self, objs: Sequence[models.Model]) -> None:
         """Insert unsaved instances of one model; their ``pk`` is set afterwards. Foreign keys
         must point at saved rows (write parents first)."""
@@ -81,18 +124,7 @@ class Sink:
             obj._state.adding, obj._state.db = False, connection.alias
         columns = self._columns(model)
         rows = [tuple(adapt(getattr(obj, attname)) for _column, attname, adapt in columns) for obj in objs]
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(column) for column, _attname, _adapt in columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - quoted names of our own tables
-                for start in range(0, len(rows), BATCH):
-                    cursor.executemany(sql, rows[start : start + BATCH])
+        self._write(model, [column for column, _attname, _adapt in columns], rows)
 
     def finish(self) -> None:
         """Move PostgreSQL's id sequences past the reserved blocks (SQLite does this itself)."""

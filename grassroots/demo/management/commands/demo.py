@@ -2,11 +2,15 @@
 
     manage.py demo                      # the demo district; skipped if it is already there
     manage.py demo --reset              # delete it and generate it again
-    manage.py demo --scale city         # 5,000 grids, 1.5 million households (benchmarks)
+    manage.py demo --scale city         # 5,000 grids, 1.5 million households, 10 million cases
+                                        # on PostgreSQL (2 million on SQLite): benchmarks
+    manage.py demo --scale city --cases 20000     # the same city with fewer historical cases
     manage.py demo --grids 6 --households 10 20   # a tiny district (tests, quick looks)
 
-The account table is printed on every run, also when nothing was generated: ``make run`` relies
-on it. See docs/demo.md.
+The city's historical cases (spread over the past three years) are written in bulk, district by
+district, without timeline events; the progress shows each district's cases and cases per second,
+and the summary line the total. The account table is printed on every run, also when nothing was
+generated: ``make run`` relies on it. See docs/demo.md.
 """
 
 from __future__ import annotations
@@ -38,9 +42,16 @@ class Command(BaseCommand):
             metavar=("MIN", "MAX"),
             help="with --grids: households per grid (default 200 300)",
         )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            help="city scale only: historical cases (default 10 million on PostgreSQL, 2 million on SQLite)",
+        )
 
     def size(self, options: dict[str, Any]) -> Size:
         size = SIZES[options["scale"]]
+        if options["cases"] is not None and (options["scale"] != "city" or options["cases"] < 0):
+            raise CommandError(_("--cases applies to the city scale only and is 0 or more."))
         if options["grids"] is None and options["households"] is None:
             return size
         if options["scale"] != "district":
@@ -49,6 +60,17 @@ class Command(BaseCommand):
         if grids < 1 or (households is not None and not 1 <= households[0] <= households[1]):
             raise CommandError(_("Give at least one grid and a range of households such as 200 300."))
         return district_of_grids(grids, households=tuple(households) if households else None)
+
+    def case_rate(self, result: generator.Result) -> str:
+        """How fast the city's historical cases went in (empty for the district)."""
+        if not result.case_seconds:
+            return ""
+        cases = result.counts["cases"]
+        return " " + _("Cases: %(cases)s in %(seconds).1f s, %(rate)s cases/s.") % {
+            "cases": f"{cases:,}",
+            "seconds": result.case_seconds,
+            "rate": f"{cases / result.case_seconds:,.0f}",
+        }
 
     def handle(self, *args: Any, **options: Any) -> None:
         size = self.size(options)
@@ -74,7 +96,10 @@ class Command(BaseCommand):
                 )
         else:
             result = generator.load(
-                size, seed=options["seed"], progress=self.stdout.write if verbose else None
+                size,
+                seed=options["seed"],
+                progress=self.stdout.write if verbose else None,
+                cases=options["cases"],
             )
             if verbose:
                 rows = ", ".join(f"{name} {count:,}" for name, count in sorted(result.counts.items()))
@@ -88,6 +113,7 @@ class Command(BaseCommand):
                             "seconds": result.seconds,
                             "rows": rows,
                         }
+                        + self.case_rate(result)
                     )
                 )
         if not options["quiet"]:
