@@ -39,13 +39,13 @@ from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Count, F, Field, Min, Model, Q, QuerySet
+from django.db.models import Count, Field, Min, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from grassroots.cases import tally
-from grassroots.cases.choices import Outcome, Satisfaction, TriageClass
+from grassroots.cases.choices import TriageClass
 from grassroots.cases.models import (
     Case,
     CaseTally,
@@ -249,15 +249,6 @@ def current_period(kind: str, now: dt.datetime | None = None) -> Period:
 
 # -- counting ---------------------------------------------------------------------------------------
 
-_SOLVED = Q(outcome=Outcome.SOLVED)
-_SOLVED_IN_TIME = _SOLVED & Q(closed_at__lte=F("due_at"))
-_NOT_DUPLICATE = ~Q(outcome=Outcome.DUPLICATE)
-# Closed no later than the deadline (or with no deadline): the case settles when it is closed.
-_SETTLES_AT_CLOSE = Q(closed_at__isnull=False) & (Q(due_at__isnull=True) | Q(closed_at__lte=F("due_at")))
-# Not closed by the deadline (open, or closed late): the case settles at its deadline.
-_SETTLES_AT_DEADLINE = Q(due_at__isnull=False) & (Q(closed_at__isnull=True) | Q(closed_at__gt=F("due_at")))
-_SATISFIED = Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])
-
 
 def _under(root: Unit, model: type[M]) -> QuerySet[M]:
     """Rows of ``model`` (cases or their counters) of units in ``root``'s subtree, keyed by district
@@ -294,38 +285,11 @@ def count_by_unit(root: Unit, start: dt.datetime, end: dt.datetime) -> list[tupl
 
 
 def count_cases_by_unit(root: Unit, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dict[str, int]]]:
-    """``count_by_unit`` from the cases themselves: four GROUP BY queries, one per clock, each a
-    range on a ``(district, time)`` index. The definition the counters are checked against."""
-    base = _cases_under(root)
+    """``count_by_unit`` from the cases themselves: four GROUP BY queries, one per clock
+    (``tally.clocks``), each a range on a ``(district, time)`` index."""
     out: list[tuple[str, dict[str, int]]] = []
-    out += _grouped(
-        base.filter(received_at__gte=start, received_at__lt=end),
-        received=Count("id"),
-        responded_in_time=Count(
-            "id", filter=Q(first_response_at__isnull=False, first_response_at__lte=F("response_due_at"))
-        ),
-    )
-    settled_at_deadline = base.filter(_SETTLES_AT_DEADLINE, _NOT_DUPLICATE, due_at__gte=start, due_at__lt=end)
-    out += _grouped(
-        settled_at_deadline,
-        due=Count("id"),
-        solved=Count("id", filter=_SOLVED),
-        solved_in_time=Count("id", filter=_SOLVED_IN_TIME),  # 0 by construction; kept for one rule
-    )
-    settled_at_close = _SETTLES_AT_CLOSE & _NOT_DUPLICATE
-    out += _grouped(
-        base.filter(closed_at__gte=start, closed_at__lt=end),
-        due=Count("id", filter=settled_at_close),
-        solved=Count("id", filter=settled_at_close & _SOLVED),
-        solved_in_time=Count("id", filter=settled_at_close & _SOLVED_IN_TIME),
-        closed=Count("id", filter=_SOLVED),
-        reopened=Count("id", filter=_SOLVED & Q(reopen_count__gt=0)),
-    )
-    out += _grouped(
-        base.filter(rated_at__gte=start, rated_at__lt=end),
-        rated=Count("id"),
-        satisfied=Count("id", filter=_SATISFIED),
-    )
+    for clock, cases, counts in tally.clocks(_cases_under(root)):
+        out += _grouped(cases.filter(**{f"{clock}__gte": start, f"{clock}__lt": end}), **counts)
     return out
 
 
