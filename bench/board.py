@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import os
 import resource
 import statistics
@@ -251,8 +252,9 @@ def measure_one(
     print(f"  {where}: done ({counts['received']:,} received)", flush=True)
 
 
-def measure(repeat: int) -> tuple[list[list[str]], list[str]]:
-    """Time every panel for the city, a street and a grid, month and year; (table rows, failures)."""
+def measure(repeat: int) -> tuple[list[list[str]], list[str], list[str], str]:
+    """Time every panel for the city, a street and a grid, month and year; (table rows, failures,
+    the units' codes, the superuser's session cookie)."""
     from django.test import Client
 
     from grassroots.cases.models import Case, PeriodKind
@@ -282,7 +284,29 @@ def measure(repeat: int) -> tuple[list[list[str]], list[str]]:
     for unit, label in ((city, "city"), (street, "street"), (grid, "grid")):
         for kind in (PeriodKind.MONTH, PeriodKind.YEAR):
             measure_one(unit, label, kind, admin, client, repeat, rows, failures)
-    return rows, failures
+    return rows, failures, [city.code, street.code, grid.code], client.cookies["sessionid"].value
+
+
+def worker_memory(env: dict[str, str], codes: list[str], session: str, log: Path) -> tuple[float, list[str]]:
+    """The peak resident memory (MB) of one gunicorn worker after serving the board, the map's
+    layers and the workbench of each unit to the superuser, and the pages' statuses."""
+    paths = ["/workbench/"]
+    for code in codes:
+        paths += [f"/board/{code}/?period=year", f"/map/layers/grids/{code}/", f"/map/layers/cases/{code}/"]
+    statuses = []
+    with harness.Gunicorn(env, workers=1, log_path=log) as server:
+        assert server.proc is not None
+        children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()
+        for path in paths:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+            conn.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            statuses.append(f"{path} {response.status}")
+            conn.close()
+        status = Path(f"/proc/{children[0]}/status").read_text()
+    peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    return peak_kb / 1024, statuses
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -308,18 +332,20 @@ def main(argv: list[str] | None = None) -> int:
         import django
 
         django.setup()
-        rows, failures = measure(args.repeat)
+        rows, failures, codes, session = measure(args.repeat)
+        peak_worker, statuses = worker_memory(env, codes, session, work / "gunicorn.log")
     header = ["unit, period", "panel", "median ms", "max ms", "baseline ms", "baseline / board", "< 300 ms"]
     print()
     print(harness.format_table(header, rows))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"\nPeak memory of this process (Django, the board built and rendered for the city): {peak:,.0f} MB"
-    )
+    print(f"\nPeak memory of this process (Django, the board built and rendered): {peak:,.0f} MB")
+    print(f"Peak memory of a gunicorn worker after serving these pages: {peak_worker:,.0f} MB (goal < 250)")
+    for line in statuses:
+        print(f"  {line}")
+    failures += [f"worker: {line}" for line in statuses if not line.endswith(" 200")]
     missed = [row for row in rows if row[-1] != "ok"]
-    print(
-        f"Goal: every panel < {GOAL_MS:.0f} ms: " + ("met" if not missed else f"missed by {len(missed)} rows")
-    )
+    verdict = "met" if not missed else f"missed by {len(missed)} rows"
+    print(f"Goal: every panel < {GOAL_MS:.0f} ms: {verdict}")
     for failure in failures:
         print(f"MISMATCH {failure}", file=sys.stderr)
     return 1 if failures else 0
