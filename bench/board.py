@@ -143,6 +143,8 @@ def baseline_counts(unit: Any, period: Any) -> dict[str, int]:
         f"WHERE c.district_id IN ({marks}) AND u.path LIKE %s "
         f"AND (({received}) OR ({due}) OR ({closed}) OR ({rated}))"
     )
+    # Parameters as the ORM sends them (SQLite compares UTC text; an aware local time would not match).
+    start, end = (connection.ops.adapt_datetimefield_value(moment) for moment in (start, end))
     params: list[Any] = []
     for condition in sums.values():
         params += [start, end] * (condition.count("%s") // 2)  # each clock's range is two marks
@@ -167,7 +169,8 @@ def baseline_split(unit: Any, period: Any) -> dict[str, int]:
     )
     by_class: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*districts, unit.path + "%", period.start_at, period.end_at])
+        start, end = (connection.ops.adapt_datetimefield_value(m) for m in (period.start_at, period.end_at))
+        cursor.execute(sql, [*districts, unit.path + "%", start, end])
         for triage_class, _category, n in cursor.fetchall():
             by_class[triage_class or "unclassified"] = by_class.get(triage_class or "unclassified", 0) + n
     return by_class

@@ -258,8 +258,9 @@ def _under(root: Unit, model: type[M]) -> QuerySet[M]:
         return rows.filter(district_id=root.pk)
     if root.district_id:
         return rows.filter(district_id=root.district_id, unit__path__subtree=root.path)
+    # Above the districts (a city): every unit of a district below it is in its subtree.
     districts = Unit.objects.filter(path__subtree=root.path, kind=UnitKind.DISTRICT).values("pk")
-    return rows.filter(district_id__in=districts, unit__path__subtree=root.path)
+    return rows.filter(district_id__in=districts)
 
 
 def _cases_under(root: Unit) -> QuerySet[Case]:
@@ -369,7 +370,10 @@ def period_metrics(
     complete = period.is_complete(now)
     rows = _row_units(unit, levels)
     frozen = _frozen_rows(unit, period, levels) if complete else {}
-    if any(row.unit_id not in frozen for row in rows):
+    if levels == 0 and [row.unit_id for row in rows] == [unit.pk] and unit.pk not in frozen:
+        # The unit alone (a trend's point): one sum over its subtree's counters, no grouping.
+        rows[0].counts.add(tally.total(_under(unit, CaseTally), period.start_at, period.end_at))
+    elif any(row.unit_id not in frozen for row in rows):
         _roll_up(rows, count_by_unit(unit, period.start_at, period.end_at))
     for row in rows:
         snapshot = frozen.get(row.unit_id)

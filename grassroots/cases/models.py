@@ -469,6 +469,7 @@ class Case(SealedPhone):
         ]
         indexes = [
             models.Index(fields=["district", "state"], name="case_district_state_idx"),
+            models.Index(fields=["state", "unit"], name="case_state_unit_idx"),
             models.Index(fields=["unit", "state"], name="case_unit_state_idx"),
             models.Index(fields=["responsible_unit", "state"], name="case_resp_unit_idx"),
             models.Index(fields=["responsible_department", "state"], name="case_resp_dept_idx"),

@@ -480,6 +480,13 @@ def counted_by_unit(tallies: Any, start: dt.datetime, end: dt.datetime) -> list[
     return [(path, dict(zip(COUNTS, values, strict=True))) for _unit, path, *values in rows]
 
 
+def total(tallies: Any, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """The nine counts summed over the ``CaseTally`` rows ``tallies`` over whole months."""
+    first, last = _months(start, end)
+    sums = tallies.filter(month__gte=first, month__lt=last).aggregate(**{name: Sum(name) for name in COUNTS})
+    return {name: int(value or 0) for name, value in sums.items()}
+
+
 def split_counts(tallies: Any, start: dt.datetime, end: dt.datetime) -> list[tuple[str, int, int]]:
     """``(class, category id or 0, received)`` from the ``SplitTally`` rows ``tallies`` over whole months."""
     first, last = _months(start, end)
