@@ -50,6 +50,7 @@ from grassroots.cases.models import (
     Case,
     CaseTally,
     Category,
+    DistrictSplitTally,
     MetricSnapshot,
     PeriodKind,
     SlaSettings,
@@ -259,8 +260,12 @@ def _under(root: Unit, model: type[M]) -> QuerySet[M]:
     if root.district_id:
         return rows.filter(district_id=root.district_id, unit__path__subtree=root.path)
     # Above the districts (a city): every unit of a district below it is in its subtree.
-    districts = Unit.objects.filter(path__subtree=root.path, kind=UnitKind.DISTRICT).values("pk")
-    return rows.filter(district_id__in=districts)
+    return rows.filter(district_id__in=_districts_below(root))
+
+
+def _districts_below(root: Unit) -> QuerySet[Unit, Any]:
+    """The primary keys of the districts in the subtree of ``root`` (a district or above)."""
+    return Unit.objects.filter(path__subtree=root.path, kind=UnitKind.DISTRICT).values("pk")
 
 
 def _cases_under(root: Unit) -> QuerySet[Case]:
@@ -498,7 +503,11 @@ def split(unit: Unit, start: dt.date | dt.datetime, end: dt.date | dt.datetime, 
     start, end = _as_moment(start), _as_moment(end)
     rows: Iterable[tuple[str, int | None, int]]
     if tally.is_whole_months(start, end):
-        rows = tally.split_counts(_under(unit, SplitTally), start, end)
+        if unit.kind == UnitKind.DISTRICT or not unit.district_id:  # a district or above: its totals
+            whole = DistrictSplitTally.objects.filter(district_id__in=_districts_below(unit))
+            rows = tally.split_counts(whole, start, end)
+        else:
+            rows = tally.split_counts(_under(unit, SplitTally), start, end)
     else:
         rows = (
             _cases_under(unit)

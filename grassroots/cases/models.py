@@ -777,6 +777,27 @@ class SplitTally(models.Model):
         return f"{self.unit_id} {self.month:%Y-%m} {self.triage_class or '-'} {self.category}"
 
 
+class DistrictSplitTally(models.Model):
+    """``SplitTally`` added up over a whole district: what a district's or a city's split reads
+    (one row per month, class and category instead of one per unit as well)."""
+
+    district = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    triage_class = models.CharField(max_length=12, blank=True)
+    category = models.PositiveIntegerField(default=0)
+    received = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "month", "triage_class", "category"], name="districtsplittally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.month:%Y-%m} {self.triage_class or '-'} {self.category}"
+
+
 class IdempotencyKey(models.Model):
     """A client's ``Idempotency-Key`` for case creation: a retry with the same key returns the same case."""
 

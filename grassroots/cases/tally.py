@@ -8,7 +8,8 @@ district, seconds for a city's year. So every write to a case also adjusts two t
   time under the receipt's month, due / solved / solved in time under the month the case settles
   in, closed and reopened under the closure's month, rated and satisfied under the rating's;
 - ``SplitTally``: per unit, month of receipt, triage class and category, the cases received (the
-  三事分流 split and the top categories).
+  三事分流 split and the top categories); ``DistrictSplitTally`` the same added up over a district,
+  for the split of a district or a city.
 
 The unit is the case's own unit (its grid, or the fallback community or street), as in the raw
 count; the board adds the units up along their paths. Periods are whole months, quarters and years,
@@ -39,7 +40,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from grassroots.cases.choices import Outcome, Satisfaction
-from grassroots.cases.models import Case, CaseTally, SplitTally
+from grassroots.cases.models import Case, CaseTally, DistrictSplitTally, SplitTally
 from grassroots.org.models import Unit
 
 if TYPE_CHECKING:
@@ -201,9 +202,17 @@ def _difference(
 # -- writing -------------------------------------------------------------------------------------
 
 
-def _upsert(table: str, key: tuple[str, ...], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Add ``rows`` (district, key…, counts…) to ``table``: one INSERT … ON CONFLICT DO UPDATE,
-    which SQLite and PostgreSQL both run as an atomic increment of the existing row."""
+def _upsert(
+    table: str,
+    key: tuple[str, ...],
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    *,
+    unique: tuple[str, ...] | None = None,
+) -> None:
+    """Add ``rows`` (district, key…, counts…) to ``table``: one INSERT … ON CONFLICT DO UPDATE on the
+    table's unique columns (``unique``, default ``key``), which SQLite and PostgreSQL both run as an
+    atomic increment of the existing row."""
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -213,7 +222,7 @@ def _upsert(table: str, key: tuple[str, ...], columns: tuple[str, ...], rows: li
     sql = (
         f"INSERT INTO {quote(table)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608 - our own names
         f"VALUES {', '.join([marks] * len(rows))} "
-        f"ON CONFLICT ({', '.join(quote(k) for k in key)}) DO UPDATE SET {adds}"
+        f"ON CONFLICT ({', '.join(quote(k) for k in unique or key)}) DO UPDATE SET {adds}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for row in rows for value in row])
@@ -232,6 +241,21 @@ def _write(district_id: int, counts: Mapping[TallyKey, list[int]], split: Mappin
         ("received",),
         [(district_id, *key, value) for key, value in sorted(split.items())],
     )
+    _upsert(
+        DistrictSplitTally._meta.db_table,
+        ("month", "triage_class", "category"),
+        ("received",),
+        [(district_id, *key, value) for key, value in sorted(district_wide(split).items()) if value],
+        unique=("district_id", "month", "triage_class", "category"),
+    )
+
+
+def district_wide(split: Mapping[SplitKey, int]) -> dict[tuple[dt.date, str, int], int]:
+    """The split's rows added up over the units: ``DistrictSplitTally``'s rows."""
+    out: dict[tuple[dt.date, str, int], int] = defaultdict(int)
+    for (_unit, month, triage_class, category), value in split.items():
+        out[(month, triage_class, category)] += value
+    return dict(out)
 
 
 def record(before: Mark | None, after: Mark | None) -> None:
@@ -396,6 +420,7 @@ def rebuild(district: Unit) -> int:
                 cursor.execute(f'LOCK TABLE "{model._meta.db_table}" IN EXCLUSIVE MODE')
     CaseTally.objects.filter(district=district).delete()
     SplitTally.objects.filter(district=district).delete()
+    DistrictSplitTally.objects.filter(district=district).delete()
     counts, split = _counted_by_month(district)
     for batch in _batches(sorted(counts.items()), 2_000):
         CaseTally.objects.bulk_create(
@@ -418,7 +443,17 @@ def rebuild(district: Unit) -> int:
                 for (unit, month, triage_class, category), value in batch
             ]
         )
-    return len(counts) + len(split)
+    whole = district_wide(split)
+    DistrictSplitTally.objects.bulk_create(
+        [
+            DistrictSplitTally(
+                district=district, month=month, triage_class=kind, category=category, received=n
+            )
+            for (month, kind, category), n in sorted(whole.items())
+        ],
+        batch_size=2_000,
+    )
+    return len(counts) + len(split) + len(whole)
 
 
 def differences(district: Unit) -> list[str]:
@@ -436,6 +471,10 @@ def differences(district: Unit) -> list[str]:
     stored_split = {
         (unit, month, triage_class, category): n for unit, month, triage_class, category, n in split_rows
     }
+    whole_rows = DistrictSplitTally.objects.filter(district=district).values_list(
+        "month", "triage_class", "category", "received"
+    )
+    stored_whole = {(month, kind, category): n for month, kind, category, n in whole_rows}
     out: list[str] = []
     zero = [0] * len(COUNTS)
     for key in sorted(set(counts) | set(stored)):
@@ -446,6 +485,11 @@ def differences(district: Unit) -> list[str]:
         want_n, have_n = split.get(split_key, 0), stored_split.get(split_key, 0)
         if want_n != have_n:
             out.append(f"split {split_key}: counted {want_n}, stored {have_n}")
+    whole = district_wide(split)
+    for whole_key in sorted(set(whole) | set(stored_whole)):
+        want_n, have_n = whole.get(whole_key, 0), stored_whole.get(whole_key, 0)
+        if want_n != have_n:
+            out.append(f"district split {whole_key}: counted {want_n}, stored {have_n}")
     return out
 
 

@@ -30,6 +30,7 @@ from grassroots.cases.models import (
     CaseTally,
     Category,
     CommonProblem,
+    DistrictSplitTally,
     Extension,
     IdempotencyKey,
     MetricSnapshot,
@@ -58,6 +59,7 @@ LEDGER_TABLES: tuple[type[models.Model], ...] = (
     MetricSnapshot,
     CaseTally,
     SplitTally,
+    DistrictSplitTally,
 )
 CATALOG_TABLES: tuple[type[models.Model], ...] = (TimeLimit, Category, SlaSettings)
 PEOPLE_TABLES: tuple[type[models.Model], ...] = (

@@ -18,9 +18,12 @@ from grassroots.cases.models import (
     CaseDepartment,
     CaseEvent,
     CaseSupport,
+    CaseTally,
     CommonProblem,
+    DistrictSplitTally,
     Extension,
     MetricSnapshot,
+    SplitTally,
     SupervisionRecord,
 )
 from grassroots.org import actions as org_actions
@@ -42,6 +45,9 @@ DISTRIBUTED: list[type[models.Model]] = [
     SupervisionRecord,
     CommonProblem,
     MetricSnapshot,
+    CaseTally,
+    SplitTally,
+    DistrictSplitTally,
     ProblemCandidate,
     CandidateMember,
     Household,
