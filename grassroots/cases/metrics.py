@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Count, Field, Min, Model, Q, QuerySet
+from django.db.models import Count, Field, Min, Model, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -389,6 +389,46 @@ def period_metrics(
     sources = {row.source for row in rows}
     source = sources.pop() if len(sources) == 1 else (MIXED if sources else LIVE)
     return PeriodMetrics(unit, period, levels, complete, source, rows)
+
+
+def unit_over_periods(
+    unit: Unit, periods: Sequence[Period], *, now: dt.datetime | None = None
+) -> list[MetricRow]:
+    """The unit's own row for each of ``periods`` (one kind, a trend), as ``period_metrics`` with
+    ``levels=0`` gives it — frozen where a snapshot exists, else from the counters — in two
+    queries whatever the number of periods."""
+    if not periods:
+        return []
+    kind = periods[0].kind
+    complete = [period.start for period in periods if period.is_complete(now)]
+    frozen = {
+        snapshot.period_start: snapshot
+        for snapshot in MetricSnapshot.objects.filter(unit=unit, period_kind=kind, period_start__in=complete)
+    }
+    live = [period for period in periods if period.start not in frozen]
+    by_month: list[tuple[dt.date, dict[str, int]]] = []
+    if live:
+        months = (
+            _under(unit, CaseTally)
+            .filter(month__gte=min(p.start for p in live), month__lt=max(p.end for p in live))
+            .values_list("month")
+            .annotate(*(Sum(name) for name in COUNT_FIELDS))
+            .order_by()
+        )
+        by_month = [(month, dict(zip(COUNT_FIELDS, values, strict=True))) for month, *values in months]
+    out: list[MetricRow] = []
+    for period in periods:
+        row = MetricRow(unit.pk, unit.code, unit.name, unit.kind, unit.depth, unit.path)
+        snapshot = frozen.get(period.start)
+        if snapshot is not None:
+            row.counts = Counts(**{name: getattr(snapshot, name) for name in COUNT_FIELDS})
+            row.source, row.frozen_at = FROZEN, snapshot.frozen_at
+        else:
+            for month, values in by_month:
+                if period.start <= month < period.end:
+                    row.counts.add({name: int(value or 0) for name, value in values.items()})
+        out.append(row)
+    return out
 
 
 # -- rankings ----------------------------------------------------------------------------------------

@@ -80,3 +80,24 @@ def test_the_split_takes_two_queries(ledger, put_case, django_assert_num_queries
         result = metrics.split(ledger.district, MARCH, APRIL)
 
     assert result.top_categories[0].code == "CJ"
+
+
+def test_a_trend_takes_two_queries_and_gives_each_periods_own_figures(
+    world, put_case, django_assert_num_queries
+):
+    fill(world, put_case, [world.grid_x, world.grid_y])
+    put_case(world.grid_x, received_at=dt.datetime(2025, 1, 20, 9, tzinfo=SHANGHAI))
+    call_command("freeze_metrics", "--kind", "month", "--until", "2025-03-01", stdout=io.StringIO())
+    periods = [metrics.period_containing("month", dt.date(2025, month, 1)) for month in range(1, 6)]
+
+    for unit in (world.district, world.street, world.grid_x):
+        with django_assert_num_queries(2):
+            trend = metrics.unit_over_periods(unit, periods, now=APRIL_10)
+        each = [
+            metrics.period_metrics(unit, "month", p.start, levels=0, now=APRIL_10).rows[0] for p in periods
+        ]
+        assert [(row.counts, row.source) for row in trend] == [(row.counts, row.source) for row in each]
+    # January frozen, March live, with cases in both
+    assert [row.source for row in trend][:3] == [metrics.FROZEN, metrics.FROZEN, metrics.LIVE]
+    assert trend[0].counts.received == 1
+    assert trend[2].counts.received > 0

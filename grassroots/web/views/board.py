@@ -347,14 +347,14 @@ def build_metrics(board: Board) -> None:
 
 
 def build_trend(board: Board) -> None:
-    """The unit's figures over the last ``TREND_LENGTH`` periods, each frozen or live as
-    ``metrics.period_metrics`` finds it; the chosen period reuses the metrics table if built."""
-    for period in periods_ending(board.period, TREND_LENGTH):
+    """The unit's figures over the last ``TREND_LENGTH`` periods, each frozen or live
+    (``metrics.unit_over_periods``, two queries); the chosen period reuses the metrics table if built."""
+    periods = periods_ending(board.period, TREND_LENGTH)
+    rows = dict(zip(periods, metrics.unit_over_periods(board.unit, periods), strict=True))
+    for period in periods:
+        row = rows[period]
         if period == board.period and board.table is not None:
             row = next(r for r in board.table.rows if r.unit_id == board.unit.pk)
-        else:
-            table = metrics.period_metrics(board.unit, period.kind, period.start, levels=0)
-            row = table.rows[0]
         board.trend.append(
             TrendPoint(period, period_label(period), row.source, figures(row), row.counts.as_dict())
         )
