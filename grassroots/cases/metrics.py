@@ -263,6 +263,20 @@ def _under(root: Unit, model: type[M]) -> QuerySet[M]:
     return rows.filter(district_id__in=_districts_below(root))
 
 
+def _counted_by_district(root: Unit, period: Period) -> list[tuple[str, dict[str, int]]]:
+    """``(district path, counts)`` for each district below ``root``: its counters summed over the
+    period without grouping by unit (a city's table needs no more than its districts' totals)."""
+    paths = dict(Unit.objects.filter(pk__in=_districts_below(root)).values_list("pk", "path"))
+    months = tally.months_of(period.start_at, period.end_at)
+    rows = (
+        CaseTally.objects.filter(district_id__in=list(paths), month__gte=months[0], month__lt=months[1])
+        .values_list("district_id")
+        .annotate(*(Sum(name) for name in COUNT_FIELDS))
+        .order_by()
+    )
+    return [(paths[district], dict(zip(COUNT_FIELDS, values, strict=True))) for district, *values in rows]
+
+
 def _districts_below(root: Unit) -> QuerySet[Unit, Any]:
     """The primary keys of the districts in the subtree of ``root`` (a district or above)."""
     return Unit.objects.filter(path__subtree=root.path, kind=UnitKind.DISTRICT).values("pk")
@@ -379,7 +393,11 @@ def period_metrics(
         # The unit alone (a trend's point): one sum over its subtree's counters, no grouping.
         rows[0].counts.add(tally.total(_under(unit, CaseTally), period.start_at, period.end_at))
     elif any(row.unit_id not in frozen for row in rows):
-        _roll_up(rows, count_by_unit(unit, period.start_at, period.end_at))
+        if levels == 1 and unit.kind != UnitKind.DISTRICT and not unit.district_id:
+            # Above the districts (a city and its districts): the counters summed per district.
+            _roll_up(rows, _counted_by_district(unit, period))
+        else:
+            _roll_up(rows, count_by_unit(unit, period.start_at, period.end_at))
     for row in rows:
         snapshot = frozen.get(row.unit_id)
         if snapshot is not None:

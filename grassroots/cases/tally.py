@@ -508,13 +508,14 @@ def is_whole_months(start: dt.datetime, end: dt.datetime) -> bool:
     )
 
 
-def _months(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
+def months_of(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The first month of ``[start, end)`` and the month after it (whole months)."""
     return month_of(start), month_of(end)
 
 
 def counted_by_unit(tallies: Any, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dict[str, int]]]:
     """``(unit path, counts)`` per unit from the ``CaseTally`` rows ``tallies`` over whole months."""
-    first, last = _months(start, end)
+    first, last = months_of(start, end)
     rows = (
         tallies.filter(month__gte=first, month__lt=last)
         .values_list("unit_id", "unit__path")
@@ -526,14 +527,14 @@ def counted_by_unit(tallies: Any, start: dt.datetime, end: dt.datetime) -> list[
 
 def total(tallies: Any, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
     """The nine counts summed over the ``CaseTally`` rows ``tallies`` over whole months."""
-    first, last = _months(start, end)
+    first, last = months_of(start, end)
     sums = tallies.filter(month__gte=first, month__lt=last).aggregate(**{name: Sum(name) for name in COUNTS})
     return {name: int(value or 0) for name, value in sums.items()}
 
 
 def split_counts(tallies: Any, start: dt.datetime, end: dt.datetime) -> list[tuple[str, int, int]]:
     """``(class, category id or 0, received)`` from the ``SplitTally`` rows ``tallies`` over whole months."""
-    first, last = _months(start, end)
+    first, last = months_of(start, end)
     rows = (
         tallies.filter(month__gte=first, month__lt=last)
         .values_list("triage_class", "category")

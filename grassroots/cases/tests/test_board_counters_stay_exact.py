@@ -206,3 +206,42 @@ def test_the_command_finds_a_drift_and_the_rebuild_mends_it(ledger, bring):
     assert "counter rows" in out.getvalue()
     agree(ledger.district)
     call_command("case_tally", "--check", stdout=io.StringIO())
+
+
+def test_a_citys_table_adds_up_its_districts_as_their_units_do(world):
+    from grassroots.org import actions as org_actions
+    from grassroots.org.choices import UnitKind
+    from grassroots.people import actions as people_actions
+
+    w = world
+    city = org_actions.create_unit(actor=w.root, kind=UnitKind.CITY, name="示范市", code="5301")
+
+    def district_with_cases(code: str, name: str, cases: int):
+        district = org_actions.create_unit(
+            actor=w.root, kind=UnitKind.DISTRICT, name=name, code=code, parent=city
+        )
+        unit = district
+        for kind, label in ((UnitKind.STREET, "街道"), (UnitKind.COMMUNITY, "社区"), (UnitKind.GRID, "网格")):
+            unit = org_actions.create_unit(actor=w.root, kind=kind, name=name + label, parent=unit)
+        household = people_actions.register_household(actor=w.root, grid=unit, address=f"{name}1栋101")
+        for _ in range(cases):
+            actions.register_case(
+                actor=w.root,
+                title="路灯不亮",
+                description="门口路灯不亮",
+                channel="grid_patrol",
+                household=household,
+            )
+        return district
+
+    east, west = district_with_cases("530198", "东区", 2), district_with_cases("530199", "西区", 1)
+    city.refresh_from_db()
+    period = metrics.current_period("month")
+
+    table = metrics.period_metrics(city, "month", period.start, levels=1)
+
+    by_code = {row.code: row.counts for row in table.rows}
+    by_units = metrics.metrics_for(city, period.start, period.end, levels=1)  # grouped by unit, rolled up
+    assert by_code == {row.code: row.counts for row in by_units}
+    received = {code: counts.received for code, counts in by_code.items()}
+    assert received == {city.code: 3, east.code: 2, west.code: 1}
