@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo serve lint typecheck migrations-check messages bench-locate bench-triage bench-intake bench-board clean
+.PHONY: run test setup demo serve lint typecheck migrations-check messages bench-locate bench-triage bench-intake bench-board bench-pages clean
 
 $(VENV)/.installed: requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench-intake: setup
 
 bench-board: setup
 	$(PY) bench/board.py
+
+bench-pages: setup
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) var/

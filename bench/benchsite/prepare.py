@@ -2,10 +2,15 @@
 
     python -m bench.benchsite.prepare setup --grids 30 --households 50 80 --accounts 8 --points 400
     python -m bench.benchsite.prepare count
+    python -m bench.benchsite.prepare login city_grid_manager city_district_admin --requests 3
 
 ``setup`` migrates, loads the demo district, creates the ``bench_ping`` table, knox tokens for
 staff accounts that may register cases in the district, and points inside the demo's grids;
-``count`` counts cases and pings. Each prints one JSON object on its last line."""
+``count`` counts cases and pings; ``login`` signs the named users in (a session in the database
+each) and tells their session cookies and the units of the posts their pages start in, and with
+``--requests N`` (and ``BENCH_PROFILE=1``, the query-counting middleware) requests each page of
+``bench/pages.py`` N times as each user, after one unmeasured request, and tells the queries per
+request. Each prints one JSON object on its last line."""
 
 from __future__ import annotations
 
@@ -117,6 +122,63 @@ def count() -> dict[str, Any]:
     return {"cases": Case.objects.count(), "pings": pings}
 
 
+def login(usernames: list[str], requests: int = 0, only: list[str] | None = None) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.conf import settings
+    from django.test import Client
+
+    from bench import pages
+    from grassroots.cases.access import cases_visible_to
+    from grassroots.cases.models import Case
+    from grassroots.core.models import User
+    from grassroots.web import session
+
+    personas = []
+    for name in usernames:
+        user = User.objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise SystemExit(f"No active account {name!r} in the database.")
+        posts = [post for post in session.posts_of(user) if post.unit is not None]
+        if not posts:
+            raise SystemExit(f"{name} holds no post at a unit.")
+        unit = posts[0].unit
+        assert unit is not None
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        for endpoint in pages.endpoints(unit.code, dt.date.today(), only or ()) if requests else []:
+            tag = f"{posts[0].role}:{endpoint.name}"
+            for n in range(requests + 1):  # the first fills the caches the following ones find full
+                headers = {**endpoint.headers, **({"X-Bench-Label": tag} if n else {})}
+                response = client.get(endpoint.path, headers=headers)
+                if response.status_code != 200:
+                    raise SystemExit(f"{name} {endpoint.path}: {response.status_code}")
+        personas.append(
+            {
+                "username": name,
+                "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "role": posts[0].role,
+                "unit": unit.code,
+                "unit_name": unit.name,
+                "unit_kind": unit.kind,
+                "visible_cases": cases_visible_to(user).count(),
+            }
+        )
+    queries: dict[str, Any] = {}
+    if requests:
+        from bench.benchsite import profile
+
+        queries = profile.summary()
+        if not queries:
+            raise SystemExit("No queries were counted: --requests needs BENCH_PROFILE=1.")
+    return {
+        "personas": personas,
+        "queries": queries,
+        "cases": Case.objects.count(),
+        "database": _database_version(),
+    }
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.benchsite.prepare")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -127,10 +189,16 @@ def main(argv: list[str]) -> None:
     s.add_argument("--points", type=int, default=400)
     s.add_argument("--seed", type=int, default=1)
     sub.add_parser("count")
+    s = sub.add_parser("login")
+    s.add_argument("usernames", nargs="+")
+    s.add_argument("--requests", type=int, default=0)
+    s.add_argument("--only", nargs="*", default=[])
     args = parser.parse_args(argv)
     django.setup()
     if args.command == "setup":
         result = setup(args.grids, tuple(args.households), args.accounts, args.points, args.seed)
+    elif args.command == "login":
+        result = login(args.usernames, args.requests, args.only)
     else:
         result = count()
     sys.stdout.write(json.dumps(result) + "\n")

@@ -1,6 +1,10 @@
 """Where a request's time goes, without DEBUG: every query is counted and timed through
 ``connection.execute_wrapper``, per endpoint and per statement, and the case intake
-(``POST /api/cases/``) runs under cProfile. State is per worker process: serve with one worker."""
+(``POST /api/cases/``) runs under cProfile. State is per worker process: serve with one worker.
+
+A request with an ``X-Bench-Label`` header is counted under its own label (``GET /workbench/
+[grid_manager:case list]``), so that two users, or two query strings of one path, are told apart;
+``summary`` gives the queries per request of each label as data."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import pstats
 import re
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +36,7 @@ class Endpoint:
     query_seconds: float = 0.0
     statements: dict[str, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0, 0.0]))
     params: dict[str, Any] = field(default_factory=dict)  # the last parameters of each statement
+    per_request: Counter[int] = field(default_factory=Counter)  # queries in one request → requests
 
 
 _endpoints: dict[str, Endpoint] = defaultdict(Endpoint)
@@ -50,6 +55,9 @@ class ProfileMiddleware:
         if request.path.startswith("/bench/profile/"):
             return self.get_response(request)
         label = f"{request.method} {request.path}"
+        tag = request.headers.get("X-Bench-Label")
+        if tag:
+            label += f" [{tag}]"
         endpoint = _endpoints[label]
         queries: list[tuple[str, Any, float]] = []
 
@@ -77,6 +85,7 @@ class ProfileMiddleware:
             endpoint.requests += 1
             endpoint.seconds += elapsed
             endpoint.queries += len(queries)
+            endpoint.per_request[len(queries)] += 1
             for sql, params, seconds in queries:
                 endpoint.query_seconds += seconds
                 row = endpoint.statements[_statement(sql)]
@@ -94,6 +103,33 @@ def _explain(sql: str, params: Any) -> str:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         plan = "\n".join(f"      {row[0]}" for row in cursor.fetchall())
     return f"   plan of the slowest statement (EXPLAIN ANALYZE, run again now):\n{plan}\n"
+
+
+def summary() -> dict[str, dict[str, Any]]:
+    """Per label: requests, the fewest and most queries in one request, queries and milliseconds
+    (in Django, and in the database) per request, and the statement that took longest overall."""
+    out: dict[str, dict[str, Any]] = {}
+    with _lock:
+        for label, e in sorted(_endpoints.items()):
+            if not e.requests:
+                continue
+            n = e.requests
+            slowest = max(e.statements.items(), key=lambda kv: kv[1][1], default=("", [0, 0.0]))
+            out[label] = {
+                "requests": n,
+                "min_queries": min(e.per_request),
+                "max_queries": max(e.per_request),
+                "queries": e.queries / n,
+                "ms": e.seconds / n * 1000,
+                "query_ms": e.query_seconds / n * 1000,
+                "slowest": {
+                    "sql": slowest[0],
+                    "params": [str(p) for p in (e.params.get(slowest[0], ("", ()))[1] or ())],
+                    "ms": slowest[1][1] / n * 1000,
+                    "count": slowest[1][0] / n,
+                },
+            }
+    return out
 
 
 def report(top: int = 30) -> str:
