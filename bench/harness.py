@@ -15,6 +15,7 @@ settings differ from the server's.
 
 from __future__ import annotations
 
+import argparse
 import base64
 import contextlib
 import http.client
@@ -335,6 +336,33 @@ class Gunicorn:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def default_workers() -> int:
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def add_server_arguments(
+    parser: argparse.ArgumentParser, *, clients: int, seconds: float, warmup: float
+) -> None:
+    """The options of the server and the clients that the HTTP benchmarks share."""
+    parser.add_argument(
+        "--workers", type=int, help=f"gunicorn workers (default 2 × CPUs + 1 = {default_workers()})"
+    )
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="gthread")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
+    parser.add_argument(
+        "--clients", type=int, default=clients, help=f"concurrent clients (default {clients})"
+    )
+    parser.add_argument(
+        "--client-processes", type=int, default=1, help="processes the clients are spread over (default 1)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=seconds, help=f"measured seconds per endpoint (default {seconds:g})"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=warmup, help=f"unmeasured seconds first (default {warmup:g})"
+    )
 
 
 # -- load ---------------------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ import argparse
 import contextlib
 import importlib.metadata
 import json
-import os
 import sys
 import tempfile
 import time
@@ -53,10 +52,6 @@ PROBLEMS = (
     ("漏水", "楼上住户漏水，墙面已经发霉。"),
 )
 CHANNELS = ("grid_patrol", "service_day", "hotline")
-
-
-def default_workers() -> int:
-    return 2 * (os.cpu_count() or 1) + 1
 
 
 def case_body(client: int, n: int, points: list[list[float]]) -> dict[str, object]:
@@ -124,22 +119,7 @@ def result_row(name: str, result: harness.LoadResult, baseline: harness.LoadResu
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help=f"gunicorn workers (default 2 × CPUs + 1 = {default_workers()})",
-    )
-    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="gthread")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
-    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
-    parser.add_argument(
-        "--client-processes", type=int, default=1, help="processes the clients are spread over (default 1)"
-    )
-    parser.add_argument(
-        "--seconds", type=float, default=20.0, help="measured seconds per endpoint (default 20)"
-    )
-    parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds first (default 3)")
+    harness.add_server_arguments(parser, clients=32, seconds=20.0, warmup=3.0)
     parser.add_argument("--grids", type=int, default=30, help="demo district size (default 30 grids)")
     parser.add_argument("--households", type=int, nargs=2, default=(50, 80), metavar=("MIN", "MAX"))
     parser.add_argument(
@@ -156,7 +136,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         # One worker sees every request; with more, the report is the answering worker's share.
         args.workers, args.worker_class = args.workers or 1, "sync"
     if args.workers is None:
-        args.workers = default_workers()
+        args.workers = harness.default_workers()
     if min(args.workers, args.clients, args.client_processes, args.accounts, args.threads) < 1:
         parser.error("workers, clients, client processes, accounts and threads must be at least 1")
     if args.seconds <= 0 or args.warmup < 0:

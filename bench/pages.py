@@ -45,7 +45,6 @@ import argparse
 import contextlib
 import datetime as dt
 import json
-import os
 import sys
 import tempfile
 import time
@@ -248,10 +247,6 @@ def print_queries(
 # -- the command --------------------------------------------------------------------------------------
 
 
-def default_workers() -> int:
-    return 2 * (os.cpu_count() or 1) + 1
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
@@ -265,19 +260,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         help="with --db sqlite: keep the database in this file; one that exists is used as it is",
     )
-    parser.add_argument(
-        "--workers", type=int, help=f"gunicorn workers (default 2 × CPUs + 1 = {default_workers()})"
-    )
-    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="gthread")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
-    parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
-    parser.add_argument(
-        "--client-processes", type=int, default=1, help="processes the clients are spread over (default 1)"
-    )
-    parser.add_argument(
-        "--seconds", type=float, default=10.0, help="measured seconds per endpoint (default 10)"
-    )
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first (default 2)")
+    harness.add_server_arguments(parser, clients=16, seconds=10.0, warmup=2.0)
     parser.add_argument(
         "--profile-requests", type=int, default=3, help="requests per endpoint counting queries (default 3)"
     )
@@ -292,7 +275,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--log", type=Path, help="keep the gunicorn log here")
     args = parser.parse_args(argv)
     if args.workers is None:
-        args.workers = default_workers()
+        args.workers = harness.default_workers()
     if min(args.workers, args.clients, args.client_processes, args.threads, args.profile_requests) < 1:
         parser.error("workers, clients, client processes, threads and profile requests must be at least 1")
     if args.seconds <= 0 or args.warmup < 0:
