@@ -58,6 +58,24 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
+LOAD_HEADER = ("requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "rate / baseline")
+
+
+def load_row(label: str, result: LoadResult, baseline: LoadResult | None, ok_status: int) -> list[str]:
+    """``label`` and the columns of ``LOAD_HEADER`` for one endpoint's run (``baseline`` None: it is
+    the baseline)."""
+    latencies = result.latencies
+    share = f"{result.rate / baseline.rate:.2f}" if baseline and baseline.rate else "1.00"
+    return [
+        label,
+        f"{result.requests:,}",
+        f"{result.rate:,.0f}",
+        *(f"{percentile(latencies, p) * 1000:.1f}" for p in (50, 90, 99)),
+        str(result.errors(ok_status)),
+        share,
+    ]
+
+
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A Markdown table, first column left-aligned, the others right-aligned."""
     widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]

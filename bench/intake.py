@@ -97,25 +97,6 @@ def make_factories(tokens: list[str], points: list[list[float]]) -> dict[str, ha
     return {"ping": ping, "create": create}
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
-
-
-def result_row(name: str, result: harness.LoadResult, baseline: harness.LoadResult | None) -> list[str]:
-    lat = result.latencies
-    share = f"{result.rate / baseline.rate:.2f}" if baseline and baseline.rate else "1.00"
-    return [
-        name,
-        f"{result.requests:,}",
-        f"{result.rate:,.0f}",
-        _ms(harness.percentile(lat, 50)),
-        _ms(harness.percentile(lat, 90)),
-        _ms(harness.percentile(lat, 99)),
-        str(result.errors(201)),
-        share,
-    ]
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
@@ -213,10 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{' (profiling)' if args.profile else ''}; set-up {setup_seconds:.1f} s"
     )
     print()
-    header = ["endpoint", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "rate / baseline"]
+    header = ["endpoint", *harness.LOAD_HEADER]
     rows = [
-        result_row("POST /bench/ping/ (baseline)", ping, None),
-        result_row("POST /api/cases/", create, ping),
+        harness.load_row("POST /bench/ping/ (baseline)", ping, None, 201),
+        harness.load_row("POST /api/cases/", create, ping, 201),
     ]
     print(harness.format_table(header, rows))
     cpu = ", ".join(f"{name} {r.client_cpu_per_request * 1e6:.0f} µs" for name, r in results.items())

@@ -131,27 +131,6 @@ def worker_peaks(master: int) -> dict[int, float]:
     return peaks
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
-
-
-def result_row(
-    persona: str, name: str, result: harness.LoadResult, baseline: harness.LoadResult | None
-) -> list[str]:
-    lat = result.latencies
-    share = f"{result.rate / baseline.rate:.2f}" if baseline and baseline.rate else "1.00"
-    return [
-        f"{persona} {name}",
-        f"{result.requests:,}",
-        f"{result.rate:,.0f}",
-        _ms(harness.percentile(lat, 50)),
-        _ms(harness.percentile(lat, 90)),
-        _ms(harness.percentile(lat, 99)),
-        str(result.errors(200)),
-        share,
-    ]
-
-
 # -- preparing ----------------------------------------------------------------------------------------
 
 
@@ -364,24 +343,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.seconds:g} s per endpoint and persona"
     )
     print()
-    header = [
-        "persona, endpoint",
-        "requests",
-        "req/s",
-        "p50 ms",
-        "p90 ms",
-        "p99 ms",
-        "errors",
-        "rate / baseline",
-    ]
+    header = ["persona, endpoint", *harness.LOAD_HEADER]
     rows = []
     for persona in personas:
         baseline = results[persona.role, "baseline"]
         for endpoint in endpoints(persona.unit, today, args.only):
             result = results[persona.role, endpoint.name]
-            rows.append(
-                result_row(persona.role, endpoint.name, result, None if result is baseline else baseline)
-            )
+            reference = None if result is baseline else baseline
+            rows.append(harness.load_row(f"{persona.role} {endpoint.name}", result, reference, 200))
     print(harness.format_table(header, rows))
     print()
     peak = max(peaks.values(), default=float("nan"))
