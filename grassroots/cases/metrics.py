@@ -362,6 +362,10 @@ class PeriodMetrics:
     rows: list[MetricRow]
 
 
+def _counts_of(snapshot: MetricSnapshot) -> Counts:
+    return Counts(**{name: getattr(snapshot, name) for name in COUNT_FIELDS})
+
+
 def _frozen_rows(unit: Unit, period: Period, levels: int | None) -> dict[int, MetricSnapshot]:
     qs = MetricSnapshot.objects.filter(
         unit__path__subtree=unit.path, period_kind=period.kind, period_start=period.start
@@ -401,7 +405,7 @@ def period_metrics(
     for row in rows:
         snapshot = frozen.get(row.unit_id)
         if snapshot is not None:
-            row.counts = Counts(**{name: getattr(snapshot, name) for name in COUNT_FIELDS})
+            row.counts = _counts_of(snapshot)
             row.source = FROZEN
             row.frozen_at = snapshot.frozen_at
     sources = {row.source for row in rows}
@@ -439,7 +443,7 @@ def unit_over_periods(
         row = MetricRow(unit.pk, unit.code, unit.name, unit.kind, unit.depth, unit.path)
         snapshot = frozen.get(period.start)
         if snapshot is not None:
-            row.counts = Counts(**{name: getattr(snapshot, name) for name in COUNT_FIELDS})
+            row.counts = _counts_of(snapshot)
             row.source, row.frozen_at = FROZEN, snapshot.frozen_at
         else:
             for month, values in by_month:

@@ -178,14 +178,13 @@ def contributions(mark: Mark) -> tuple[dict[TallyKey, list[int]], dict[SplitKey,
     return counts, split
 
 
-def _difference(
-    before: Mark | None, after: Mark | None
+def _add_up(
+    signed: Iterable[tuple[Mark, int]],
 ) -> tuple[dict[TallyKey, list[int]], dict[SplitKey, int]]:
+    """The contributions of ``(mark, sign)`` pairs summed: sign 1 adds a case, -1 takes it away."""
     counts: dict[TallyKey, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
     split: dict[SplitKey, int] = defaultdict(int)
-    for mark, sign in ((before, -1), (after, 1)):
-        if mark is None:
-            continue
+    for mark, sign in signed:
         mark_counts, mark_split = contributions(mark)
         for key, values in mark_counts.items():
             row = counts[key]
@@ -193,6 +192,14 @@ def _difference(
                 row[index] += sign * value
         for split_key, value in mark_split.items():
             split[split_key] += sign * value
+    return counts, split
+
+
+def _difference(
+    before: Mark | None, after: Mark | None
+) -> tuple[dict[TallyKey, list[int]], dict[SplitKey, int]]:
+    signed = [(mark, sign) for mark, sign in ((before, -1), (after, 1)) if mark is not None]
+    counts, split = _add_up(signed)
     return (
         {key: values for key, values in counts.items() if any(values)},
         {key: value for key, value in split.items() if value},
@@ -347,18 +354,8 @@ def clocks(cases: QuerySet[Case]) -> list[tuple[str, QuerySet[Case], dict[str, C
 
 
 def _scan(district: Unit, chunk: int = 20_000) -> tuple[dict[TallyKey, list[int]], dict[SplitKey, int]]:
-    counts: dict[TallyKey, list[int]] = defaultdict(lambda: [0] * len(COUNTS))
-    split: dict[SplitKey, int] = defaultdict(int)
     rows = Case.objects.filter(district=district).order_by().values_list(*FIELDS)
-    for values in rows.iterator(chunk_size=chunk):
-        mark_counts, mark_split = contributions(Mark(*values))
-        for key, numbers in mark_counts.items():
-            row = counts[key]
-            for index, value in enumerate(numbers):
-                row[index] += value
-        for split_key, value in mark_split.items():
-            split[split_key] += value
-    return counts, split
+    return _add_up((Mark(*values), 1) for values in rows.iterator(chunk_size=chunk))
 
 
 def _counted_by_month(district: Unit) -> tuple[dict[TallyKey, list[int]], dict[SplitKey, int]]:
