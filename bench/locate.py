@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import platform
 import sys
 import time
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import harness
 from grassroots.org.geo import Locator
 
 CENTRE = (102.70, 25.04)  # lng, lat: a Kunming-like city
@@ -220,10 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print(
-        f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, shapely {shapely.__version__}, "
-        f"GEOS {shapely.geos_version_string}, numpy {np.__version__}; "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"machine: {harness.machine_line()}, shapely {shapely.__version__}, "
+        f"GEOS {shapely.geos_version_string}, numpy {np.__version__}"
     )
     city, t_city = _timed(build_city, args.grids, args.seed)
     n_grids = len(city.grids)
@@ -261,10 +258,12 @@ def main(argv: list[str] | None = None) -> int:
     ]
     base_rate = n_base / t_base
     print()
-    print(f"{'method':<30} {'points':>10} {'time s':>9} {'points/s':>12} {'µs/point':>9} {'× baseline':>11}")
-    for name, n, t in rows:
-        rate = n / t
-        print(f"{name:<30} {n:>10,} {t:>9.3f} {rate:>12,.0f} {1e6 / rate:>9.2f} {rate / base_rate:>11,.0f}")
+    header = ["method", "points", "time s", "points/s", "µs/point", "× baseline"]
+    table = [
+        [name, f"{n:,}", f"{t:.3f}", f"{n / t:,.0f}", f"{1e6 * t / n:.2f}", f"{n / t / base_rate:,.0f}"]
+        for name, n, t in rows
+    ]
+    print(harness.format_table(header, table))
 
     mismatches = int(np.count_nonzero(batch[:n_base] != base) + np.count_nonzero(single[:n_base] != base))
     mismatches += int(np.count_nonzero(batch[:n_single] != single))

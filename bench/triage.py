@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import sys
 import time
@@ -49,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 import sklearn
 
+from bench import harness
 from grassroots.triage import grouping
 from grassroots.triage import text as text_mod
 from grassroots.triage.evaluate import Baseline, read_csv
@@ -338,9 +338,8 @@ def _run(args: argparse.Namespace, pinned: str) -> int:
         f"{v}={os.environ.get(v, 'unset')}" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
     )
     print(
-        f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, scikit-learn {sklearn.__version__}, numpy {np.__version__}; "
-        f"load average {os.getloadavg()[0]:.1f}; {pinned}; {threads}"
+        f"machine: {harness.machine_line()}, scikit-learn {sklearn.__version__}, numpy {np.__version__}; "
+        f"{pinned}; {threads}"
     )
     n_test = max(args.batch, args.single)
     maker = (
@@ -382,12 +381,12 @@ def _run(args: argparse.Namespace, pinned: str) -> int:
         ("single suggest k=3, 1/call", len(single_texts), tm_single, tb_single),
     ]
     print()
-    print(
-        f"{'operation':<42} {'messages':>9} {'model s':>9} {'model msg/s':>12} "
-        f"{'base s':>8} {'base msg/s':>11} {'model/base':>11}"
-    )
-    for name, n, tm, tb in rows:
-        print(f"{name:<42} {n:>9,} {tm:>9.2f} {n / tm:>12,.0f} {tb:>8.2f} {n / tb:>11,.0f} {tb / tm:>11.2f}")
+    header = ["operation", "messages", "model s", "model msg/s", "base s", "base msg/s", "model/base"]
+    table = [
+        [name, f"{n:,}", f"{tm:.2f}", f"{n / tm:,.0f}", f"{tb:.2f}", f"{n / tb:,.0f}", f"{tb / tm:.2f}"]
+        for name, n, tm, tb in rows
+    ]
+    print(harness.format_table(header, table))
     print("(model/base: the model's speed over the baseline's; below 1, the model is slower)")
 
     scored = data.test_labels[: min(data.scored, len(batch_texts))]
