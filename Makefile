@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo serve lint typecheck migrations-check messages bench-locate bench-triage bench-intake bench-board bench-pages clean
+.PHONY: run test setup demo serve lint typecheck migrations-check messages bench-locate bench-triage bench-intake bench-import bench-board bench-pages clean
 
 $(VENV)/.installed: requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ bench-triage: setup
 
 bench-intake: setup
 	$(PY) bench/intake.py
+
+bench-import: setup
+	$(PY) bench/import.py
 
 bench-board: setup
 	$(PY) bench/board.py

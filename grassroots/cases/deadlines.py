@@ -10,6 +10,7 @@ the next moment at which the sweeper has something to do for a case.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,7 +26,7 @@ from grassroots.cases.choices import (
     Urgency,
 )
 from grassroots.cases.models import Case, Extension, LimitStage, SlaSettings, TimeLimit
-from grassroots.core.workdays import WorkCalendar, add_working_days
+from grassroots.core.workdays import Calendars, WorkCalendar, add_working_days
 from grassroots.org.models import Unit
 
 
@@ -53,14 +54,26 @@ def _fallback(stage: str, sla: SlaSettings) -> Limits:
     return Limits(sla.response_days, handling, sla.verification_days)
 
 
-def limits_for(case: Case, stage: str, sla: SlaSettings) -> Limits:
-    """The limits of ``case`` at ``stage`` (a level, or "case" for the whole case), urgency applied."""
+def time_limits_of(district_id: int) -> list[TimeLimit]:
+    """Every time limit a district has set (for many cases at once: ``limits_for``'s ``rows``)."""
+    return list(TimeLimit.objects.filter(district_id=district_id))
+
+
+def limits_for(
+    case: Case, stage: str, sla: SlaSettings, *, rows: Sequence[TimeLimit] | None = None
+) -> Limits:
+    """The limits of ``case`` at ``stage`` (a level, or "case" for the whole case), urgency applied.
+    ``rows``: the district's time limits already read (``time_limits_of``), else they are queried."""
     chain = case.category.lineage() if case.category_id and case.category else []
-    rows = list(
-        TimeLimit.objects.filter(district_id=case.district_id, stage=stage).filter(
-            Q(category__in=[c.pk for c in chain]) | Q(category__isnull=True)
+    if rows is None:
+        rows = list(
+            TimeLimit.objects.filter(district_id=case.district_id, stage=stage).filter(
+                Q(category__in=[c.pk for c in chain]) | Q(category__isnull=True)
+            )
         )
-    )
+    else:
+        wanted = {c.pk for c in chain} | {None}
+        rows = [r for r in rows if r.stage == stage and r.category_id in wanted]
     classes = [case.triage_class, ""] if case.triage_class else [""]
     found = _fallback(stage, sla)
     for category in [*chain, None]:
@@ -94,14 +107,21 @@ def clock(start: dt.datetime, days: Decimal, sla: SlaSettings) -> tuple[dt.datet
     )
 
 
-def set_case_clock(case: Case, sla: SlaSettings) -> None:
+def set_case_clock(
+    case: Case,
+    sla: SlaSettings,
+    *,
+    rows: Sequence[TimeLimit] | None = None,
+    calendars: Calendars | None = None,
+) -> None:
     """Response deadline and whole-case clock from ``received_at`` (recomputed at triage and
     re-triage, since limits depend on the class and category). Approved extensions stay granted:
-    their days are added again."""
-    whole = limits_for(case, LimitStage.CASE, sla)
+    their days are added again. For many new cases at once, pass the district's time limits
+    (``rows``) and one ``Calendars``: then nothing is read per case."""
+    whole = limits_for(case, LimitStage.CASE, sla, rows=rows)
     extended = whole.handling + _extended_days(case)
     # One read of the holiday calendar for the four moments (the latest is the red card's).
-    calendar = WorkCalendar.covering(
+    calendar = (calendars or Calendars()).covering(
         case.received_at, max(whole.response, extended) + sla.red_card_after_days
     )
     case.response_due_at = add_working_days(case.received_at, whole.response, calendar=calendar)

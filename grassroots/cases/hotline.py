@@ -2,16 +2,18 @@
 
 The hotline's export is read as a table (.xlsx, or .csv in UTF-8 with or without BOM, GB18030 or
 UTF-16), its header row found by the column names of ``COLUMNS`` (Chinese aliases, documented in
-docs/hotline-import.md), and every row is entered through ``actions.register_case`` with channel
-hotline and the ticket number (工单编号) as ``source_ref``, so the action's permission check,
-validation, sealing of the phone and audit record apply to each case.
+docs/hotline-import.md), and every row is entered as ``actions.register_case`` enters a case, with
+channel hotline and the ticket number (工单编号) as ``source_ref``, so the action's permission
+check, validation, sealing of the phone and audit record apply to each case.
 
 * A row with a problem is reported (row number, column, message) and skipped; the others are kept.
 * A row whose ticket number is already in the district's ledger counts as "already imported",
   so the same file can be imported again without duplicates.
-* Rows are read as a stream and written in batches of ``BATCH_SIZE``, one transaction per batch;
-  the catalog and the district's units are loaded once and the ledger is asked which ticket
-  numbers it has once per batch.
+* Rows are read as a stream and written in batches of ``BATCH_SIZE``, one transaction per batch,
+  through ``actions.register_cases`` (every row checked and placed as ``register_case`` does, the
+  batch inserted at once); the catalog and the district's units are loaded once and the ledger
+  is asked which ticket numbers it has once per batch. Should another import enter one of the
+  batch's tickets meanwhile, that batch is entered row by row instead.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -510,8 +512,7 @@ class _Importer:
         self.places = _places(district)
         self.locator = geo.get_locator()
         self.now = timezone.now()
-        # A dry run rolls every batch back, so the file's own repeats are remembered here instead.
-        self.seen: set[str] = set()
+        self.seen: set[str] = set()  # tickets a dry run has "entered" (its batches are rolled back)
 
     def parse(self, header: _Header, number: int, cells: tuple[Any, ...]) -> _Row:
         row = _Row(number)
@@ -614,59 +615,78 @@ class _Importer:
             fail("lng", _("The point lies outside the district."))
 
     def write(self, row: _Row, report: ImportReport) -> None:
-        labels = row.labels
+        """Enter one row by itself (when its batch could not be entered at once)."""
         try:
-            _case, created = actions.register_case(
-                actor=self.actor,
-                channel=Channel.HOTLINE,
-                reporter_kind=ReporterKind.RESIDENT,  # becomes on-behalf or anonymous by what is known
-                source_ref=row.source_ref,
-                **row.fields,
-            )
-        except ValidationError as exc:
-            messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            if set(messages) == {"source_ref"}:  # entered by a concurrent import of the same ticket
-                report.already_imported += 1
-                return
-            report.failed += 1
-            report.add_errors(
-                RowError(row.number, labels.get(_ACTION_FIELD_COLUMN.get(name, ""), ""), message)
-                for name, texts in messages.items()
-                for message in texts
-            )
+            _case, created = actions.register_case(actor=self.actor, **self.entry(row))
+        except (ValidationError, NotAllowed) as exc:
+            self.refused(row, exc, report)
             return
-        except NotAllowed as exc:
+        report.created += int(created)
+
+    def entry(self, row: _Row) -> dict[str, Any]:
+        return {
+            "channel": Channel.HOTLINE,
+            "reporter_kind": ReporterKind.RESIDENT,  # becomes on-behalf or anonymous by what is known
+            "source_ref": row.source_ref,
+            **row.fields,
+        }
+
+    def refused(self, row: _Row, exc: ValidationError | NotAllowed, report: ImportReport) -> None:
+        if isinstance(exc, NotAllowed):
             report.failed += 1
             report.add_errors([RowError(row.number, "", str(exc))])
             return
-        report.created += int(created)
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        if set(messages) == {"source_ref"}:  # entered by a concurrent import of the same ticket
+            report.already_imported += 1
+            return
+        report.failed += 1
+        report.add_errors(
+            RowError(row.number, row.labels.get(_ACTION_FIELD_COLUMN.get(name, ""), ""), message)
+            for name, texts in messages.items()
+            for message in texts
+        )
+
+    def known(self, refs: set[str]) -> set[str]:
+        """Which of these ticket numbers the district's ledger already has."""
+        found = Case.objects.filter(
+            district=self.district, channel=Channel.HOTLINE, source_ref__in=sorted(refs)
+        )
+        return set(found.values_list("source_ref", flat=True))
 
     def run_batch(
         self, header: _Header, batch: list[tuple[int, tuple[Any, ...]]], report: ImportReport
     ) -> None:
         rows = [self.parse(header, number, cells) for number, cells in batch]
-        refs = {row.source_ref for row in rows if row.source_ref}
-        known = set(
-            Case.objects.filter(
-                district=self.district, channel=Channel.HOTLINE, source_ref__in=sorted(refs)
-            ).values_list("source_ref", flat=True)
-        )
+        known = self.known({row.source_ref for row in rows if row.source_ref})
+        fresh: list[_Row] = []
+        for row in rows:
+            report.rows += 1
+            if row.source_ref and (row.source_ref in known or row.source_ref in self.seen):
+                report.already_imported += 1
+            elif row.errors:
+                report.failed += 1
+                report.add_errors(row.errors)
+            else:
+                fresh.append(row)
+                known.add(row.source_ref)  # the file's own repeat further down is already imported
         with transaction.atomic():
-            for row in rows:
-                report.rows += 1
-                if row.source_ref and (row.source_ref in known or row.source_ref in self.seen):
-                    report.already_imported += 1
-                elif row.errors:
-                    report.failed += 1
-                    report.add_errors(row.errors)
-                else:
-                    before = report.created
+            try:
+                with transaction.atomic():
+                    results = actions.register_cases(actor=self.actor, entries=[self.entry(r) for r in fresh])
+            except IntegrityError:  # a concurrent import entered one of these tickets: row by row
+                for row in fresh:
                     self.write(row, report)
-                    if report.created > before:
-                        known.add(row.source_ref)
-                        if self.dry_run:
-                            self.seen.add(row.source_ref)
+            else:
+                for row, result in zip(fresh, results, strict=True):
+                    if isinstance(result, Case):
+                        report.created += 1
+                    else:
+                        self.refused(row, result, report)
             if self.dry_run:
+                # A dry run rolls every batch back, so the file's repeats across batches are
+                # remembered here instead.
+                self.seen.update(row.source_ref for row in fresh)
                 transaction.set_rollback(True)
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -280,6 +280,17 @@ def created(case: Case) -> None:
     """Count a case just inserted."""
     case._tally_mark = mark_of(case)
     record(None, case._tally_mark)
+
+
+def created_all(cases: Sequence[Case]) -> None:
+    """Count cases just inserted together: one write per district for all of them."""
+    by_district: dict[int, list[tuple[Mark, int]]] = defaultdict(list)
+    for case in cases:
+        case._tally_mark = mark_of(case)
+        by_district[case._tally_mark.district_id].append((case._tally_mark, 1))
+    for district_id, signed in sorted(by_district.items()):
+        counts, split = _add_up(signed)
+        _write(district_id, counts, split)
 
 
 def written(case: Case, before: Mark | None, fields: Mapping[str, Any]) -> None:

@@ -44,7 +44,7 @@ def diff(
     return changes
 
 
-def record(
+def entry(
     *,
     actor: User | None,
     action: AuditAction | str,
@@ -56,12 +56,13 @@ def record(
     changes: Mapping[str, Any] | None = None,
     purpose: str = "",
 ) -> AuditRecord:
+    """The audit record of an act, not yet saved (``record`` saves it; ``record_all`` many at once)."""
     ctx = context.current()
     if target is not None:
         target_type = target_type or f"{target._meta.app_label}.{target._meta.model_name}"
         target_id = target_id or public_id(target)
         label = label or str(target)
-    return AuditRecord.objects.create(
+    return AuditRecord(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=str(actor) if actor is not None else ctx.source,
         action=str(action),
@@ -75,3 +76,36 @@ def record(
         ip=ctx.ip,
         user_agent=ctx.user_agent[:200],
     )
+
+
+def record(
+    *,
+    actor: User | None,
+    action: AuditAction | str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    label: str = "",
+    scope_path: str = "",
+    changes: Mapping[str, Any] | None = None,
+    purpose: str = "",
+) -> AuditRecord:
+    """Record an act in the audit trail (who, what, on which record, in which scope)."""
+    record = entry(
+        actor=actor,
+        action=action,
+        target=target,
+        target_type=target_type,
+        target_id=target_id,
+        label=label,
+        scope_path=scope_path,
+        changes=changes,
+        purpose=purpose,
+    )
+    record.save(force_insert=True)
+    return record
+
+
+def record_all(records: Iterable[AuditRecord]) -> None:
+    """Save records made by ``entry`` in one statement (an import's thousands of acts)."""
+    AuditRecord.objects.bulk_create(list(records), batch_size=1000)

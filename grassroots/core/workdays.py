@@ -27,22 +27,53 @@ class WorkCalendar:
     """The calendar entries of a date range, loaded once (one query) for a computation."""
 
     overrides: dict[dt.date, bool]  # date → is a working day
+    first: dt.date | None = None  # the dates loaded (None: not loaded from the database)
+    last: dt.date | None = None
 
     @classmethod
     def load(cls, start: dt.date, end: dt.date) -> WorkCalendar:
         rows = Holiday.objects.filter(date__range=(start, end)).values_list("date", "kind")
-        return cls({day: kind == DayKind.WORKDAY for day, kind in rows})
+        return cls({day: kind == DayKind.WORKDAY for day, kind in rows}, start, end)
+
+    @staticmethod
+    def span(start: dt.datetime, days: Decimal | float | int) -> tuple[dt.date, dt.date]:
+        """The dates that any limit of up to ``days`` working days from ``start`` may reach."""
+        first = _local(start).date()
+        return first, first + DAY * (int(Decimal(str(days))) * 3 + _MARGIN_DAYS)
 
     @classmethod
     def covering(cls, start: dt.datetime, days: Decimal | float | int) -> WorkCalendar:
         """The calendar that any limit of up to ``days`` working days from ``start`` needs."""
-        first = _local(start).date()
-        return cls.load(first, first + DAY * (int(Decimal(str(days))) * 3 + _MARGIN_DAYS))
+        return cls.load(*cls.span(start, days))
+
+    def covers(self, first: dt.date, last: dt.date) -> bool:
+        return self.first is not None and self.last is not None and self.first <= first and last <= self.last
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         return day.weekday() < 5
+
+
+class Calendars:
+    """The calendar for many computations (an import's thousands of clocks): read once for a
+    stretch of dates, and read again, wider, only when a computation reaches beyond it."""
+
+    # Read this many days beyond what was asked, so clocks that start later still fit.
+    AHEAD = 120
+
+    def __init__(self) -> None:
+        self.calendar: WorkCalendar | None = None
+
+    def covering(self, start: dt.datetime, days: Decimal | float | int) -> WorkCalendar:
+        first, last = WorkCalendar.span(start, days)
+        known = self.calendar
+        if known is not None and known.covers(first, last):
+            return known
+        if known is not None and known.first is not None and known.last is not None:
+            first, last = min(first, known.first), max(last, known.last)
+        self.calendar = WorkCalendar.load(first, last + DAY * self.AHEAD)
+        return self.calendar
 
 
 def _local(moment: dt.datetime) -> dt.datetime:

@@ -1,10 +1,8 @@
 """Fast inserts for the big tables (households, residents, care tags, party members, the city's cases).
 
 ``bulk_create`` spends most of its time compiling SQL: at city scale (1.5 million households)
-that alone is several minutes. ``Sink.insert`` takes the same unsaved model instances, gives
-them primary keys from a block it reserved, and sends plain value tuples: one ``executemany`` per
-batch on SQLite, ``COPY … FROM STDIN`` on PostgreSQL. Field defaults still come from the model
-(instances are built normally); ``auto_now``/``auto_now_add`` columns get the load's timestamp.
+that alone is several minutes. ``Sink`` is a ``core.bulk.Writer`` (value tuples, ``COPY`` on
+PostgreSQL, ``executemany`` on SQLite) that numbers the rows from a block it reserved itself.
 
 Reserving keys: inside the loader's transaction the sink reads ``MAX(id)`` once per table and
 counts up from there. On SQLite the transaction holds the database's write lock; on PostgreSQL
@@ -18,48 +16,22 @@ collide with the demo's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
-from django.utils import timezone
 
-Adapter = Callable[[Any], Any]
-BATCH = 2000
+from grassroots.core.bulk import Writer
 
 
-def _identity(value: Any) -> Any:
-    return value
-
-
-class Sink:
+class Sink(Writer):
     """Writes unsaved instances of a few models in bulk; call ``finish`` before the transaction ends."""
 
     def __init__(self) -> None:
-        self.now = timezone.now()
+        super().__init__()
         self.next_id: dict[type[models.Model], int] = {}
-        self.columns: dict[type[models.Model], list[tuple[str, str, Adapter]]] = {}
-
-    def _adapter(self, field: models.Field[Any, Any]) -> Adapter:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            constant = field.get_db_prep_save(self.now, connection)
-            return lambda _value: constant
-        if isinstance(field, models.UUIDField) and not connection.features.has_native_uuid_field:
-            return lambda value: value.hex if value is not None else None
-        if isinstance(field, models.CharField | models.TextField | models.IntegerField | models.BooleanField):
-            return _identity
-        if isinstance(field, models.ForeignKey | models.FloatField | models.UUIDField):
-            return _identity
-        return lambda value: field.get_db_prep_save(value, connection)
-
-    def _columns(self, model: type[models.Model]) -> list[tuple[str, str, Adapter]]:
-        if model not in self.columns:
-            self.columns[model] = [
-                (f.column or f.attname, f.attname, self._adapter(f)) for f in model._meta.concrete_fields
-            ]
-        return self.columns[model]
 
     def _reserve(self, model: type[models.Model], n: int) -> int:
         if model not in self.next_id:
@@ -92,39 +64,19 @@ class Sink:
         pk = model._meta.pk
         # without ``id`` the database numbers the rows itself
         rest = [f for f in model._meta.concrete_fields if f not in given and f is not pk]
-        extra = tuple(self._adapter(f)(f.get_default()) for f in rest)
+        extra = tuple(self.adapter(f)(f.get_default()) for f in rest)
         names = [f.column or f.attname for f in (*given, *rest)]
-        self._write(model, names, [row + extra for row in rows] if extra else rows)
-
-    def _write(
-        self, model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
-    ) -> None:
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(column) for column in columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - quoted names of our own tables
-                for start in range(0, len(rows), BATCH):
-                    cursor.executemany(sql, rows[start : start + BATCH])
+        self.write(model, names, [row + extra for row in rows] if extra else rows)
 
     def insert(self, objs: Sequence[models.Model]) -> None:
         """Insert unsaved instances of one model; their ``pk`` is set afterwards. Foreign keys
         must point at saved rows (write parents first)."""
         if not objs:
             return
-        model = type(objs[0])
-        first = self._reserve(model, len(objs))
+        first = self._reserve(type(objs[0]), len(objs))
         for offset, obj in enumerate(objs):
             obj.pk = first + offset
-            obj._state.adding, obj._state.db = False, connection.alias
-        columns = self._columns(model)
-        rows = [tuple(adapt(getattr(obj, attname)) for _column, attname, adapt in columns) for obj in objs]
-        self._write(model, [column for column, _attname, _adapt in columns], rows)
+        self.write_objects(objs)
 
     def finish(self) -> None:
         """Move PostgreSQL's id sequences past the reserved blocks (SQLite does this itself)."""

@@ -40,6 +40,7 @@ from grassroots.cases.actions.intake import (
     attach_photo,
     photo_too_large,
     register_case,
+    register_cases,
     sniff_image,
 )
 from grassroots.cases.actions.problems import (
@@ -83,6 +84,7 @@ __all__ = [
     "photo_too_large",
     "rate_case",
     "register_case",
+    "register_cases",
     "reject_case",
     "reopen_case",
     "request_extension",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import IO
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -33,11 +35,14 @@ from grassroots.cases.models import (
     CaseSequence,
     Category,
     IdempotencyKey,
+    SlaSettings,
+    TimeLimit,
 )
-from grassroots.core import audit, pii
+from grassroots.core import audit, bulk, pii
 from grassroots.core.errors import NotAllowed, ValidationError
-from grassroots.core.models import AuditAction, User
+from grassroots.core.models import AuditAction, AuditRecord, User
 from grassroots.core.validators import normalize_phone
+from grassroots.core.workdays import Calendars
 from grassroots.org import geo
 from grassroots.org.access import active_posts, is_superuser
 from grassroots.org.choices import UnitKind
@@ -49,31 +54,89 @@ from grassroots.people.models import Household, Resident
 IDEMPOTENCY_KEY_MAX = IdempotencyKey._meta.get_field("key").max_length or 100
 
 
-def _next_number(now: dt.datetime) -> str:
+def _numbers(now: dt.datetime, count: int) -> list[str]:
+    """The next ``count`` case numbers of ``now``'s year (年-序号). The year's sequence row stays
+    locked until the transaction ends, so numbers are never given twice."""
     year = timezone.localtime(now).year
-    if not CaseSequence.objects.filter(year=year).update(last=F("last") + 1):
+    if not CaseSequence.objects.filter(year=year).update(last=F("last") + count):
         try:
             with transaction.atomic():
-                CaseSequence.objects.create(year=year, last=1)
+                CaseSequence.objects.create(year=year, last=count)
         except IntegrityError:  # someone created the year's row at the same moment
-            CaseSequence.objects.filter(year=year).update(last=F("last") + 1)
+            CaseSequence.objects.filter(year=year).update(last=F("last") + count)
     last = CaseSequence.objects.get(year=year).last
-    return f"{year}-{last:06d}"
+    return [f"{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+
+
+@dataclass
+class _Reads:
+    """What registering reads that many cases share: the units points fall in, each district's
+    deadline settings (and, for a batch, its time limits and one holiday calendar), and where the
+    actor may report. ``register_case`` makes one per case; ``register_cases`` one per batch."""
+
+    batch: bool = False
+    calendars: Calendars = field(default_factory=Calendars)
+    units: dict[int, Unit] = field(default_factory=dict)
+    slas: dict[int, SlaSettings] = field(default_factory=dict)
+    limits: dict[int, list[TimeLimit]] = field(default_factory=dict)
+    may_report: dict[int, bool] = field(default_factory=dict)
+    grids: dict[int, Unit | None] = field(default_factory=dict)
+    _locator: geo.Locator | None = None
+
+    def locator(self) -> geo.Locator:
+        if self._locator is None:
+            self._locator = geo.get_locator()
+        return self._locator
+
+    def unit(self, pk: int) -> Unit:
+        if pk not in self.units:
+            self.units[pk] = Unit.objects.get(pk=pk)
+        return self.units[pk]
+
+    def grid_above(self, unit: Unit) -> Unit | None:
+        """The grid a building (or the unit itself) lies in."""
+        if unit.pk not in self.grids:
+            self.grids[unit.pk] = _ancestor(unit, {UnitKind.GRID})
+        return self.grids[unit.pk]
+
+    def sla(self, district_id: int) -> SlaSettings:
+        if district_id not in self.slas:
+            self.slas[district_id] = deadlines.sla_for(district_id)
+        return self.slas[district_id]
+
+    def time_limits(self, district_id: int) -> list[TimeLimit] | None:
+        """A batch reads the district's limits once; a single case asks for its own."""
+        if not self.batch:
+            return None
+        if district_id not in self.limits:
+            self.limits[district_id] = deadlines.time_limits_of(district_id)
+        return self.limits[district_id]
+
+    def can_report_in(self, actor: User, unit: Unit) -> bool:
+        if unit.pk not in self.may_report:
+            self.may_report[unit.pk] = access.can_report_in(actor, unit)
+        return self.may_report[unit.pk]
 
 
 def _locate(
-    *, actor: User, lat: float | None, lng: float | None, household: Household | None, building: Unit | None
+    *,
+    actor: User,
+    lat: float | None,
+    lng: float | None,
+    household: Household | None,
+    building: Unit | None,
+    reads: _Reads,
 ) -> tuple[Unit | None, Unit | None]:
     """(grid, owning unit) of a case from its household, building or point (docs/domain.md §2)."""
     if household is not None:
         return household.grid, household.grid
     if building is not None:
-        grid = _ancestor(building, {UnitKind.GRID})
+        grid = reads.grid_above(building)
         return grid, grid or building
     if lat is not None and lng is not None:
-        located = geo.get_locator().locate(lat, lng)
+        located = reads.locator().locate(lat, lng)
         if located is not None:
-            unit = Unit.objects.get(pk=located.unit_id)
+            unit = reads.unit(located.unit_id)
             return (unit if located.is_grid else None), unit
     return None, None
 
@@ -125,8 +188,9 @@ def register_case(
             return existing.case, False
     try:
         with transaction.atomic():
-            case = _register(
+            case = _build(
                 actor=actor,
+                reads=_Reads(),
                 title=title,
                 description=description,
                 channel=channel,
@@ -146,6 +210,13 @@ def register_case(
                 source_ref=source_ref,
                 received_at=received_at,
             )
+            # The number last: the year's sequence row stays locked until the commit, so every
+            # other registration waits only for the writes from here on.
+            case.number = _numbers(case.created_at, 1)[0]
+            case.save()
+            tally.created(case)
+            _register_event(case).save(force_insert=True)
+            _register_audit(case).save(force_insert=True)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, case=case)
             return case, True
@@ -163,28 +234,63 @@ def register_case(
         raise
 
 
-def _register(
+def register_cases(
+    *, actor: User, entries: Sequence[Mapping[str, Any]]
+) -> list[Case | ValidationError | NotAllowed]:
+    """Enter many cases at once (an import). Each entry holds ``register_case``'s arguments (no
+    idempotency key) and is checked and placed exactly as ``register_case`` would; the ones that
+    pass are written together in one transaction, with what every case shares read once (units,
+    deadline settings, time limits, the holiday calendar), their numbers reserved in one block and
+    rows inserted in bulk. Returns, per entry, the new case or the ``ValidationError`` or
+    ``NotAllowed`` that refused it. Raises ``IntegrityError`` (nothing written) if a
+    ``source_ref`` is already in the ledger: callers that cannot rule that out enter the batch
+    one by one with ``register_case`` instead."""
+    reads = _Reads(batch=True)
+    results: list[Case | ValidationError | NotAllowed] = []
+    for fields in entries:
+        try:
+            results.append(_build(actor=actor, reads=reads, **fields))
+        except (ValidationError, NotAllowed) as exc:
+            results.append(exc)
+    cases = [case for case in results if isinstance(case, Case)]
+    if not cases:
+        return results
+    with transaction.atomic():
+        for case, number in zip(cases, _numbers(cases[0].created_at, len(cases)), strict=True):
+            case.number = number
+        rows = bulk.Writer(cases[0].created_at)
+        rows.insert(cases)
+        tally.created_all(cases)
+        rows.insert([_register_event(case) for case in cases])
+        rows.insert([_register_audit(case) for case in cases])
+    return results
+
+
+def _build(
     *,
     actor: User,
+    reads: _Reads,
     title: str,
     description: str,
     channel: str,
-    reporter_kind: str,
-    reporter: Resident | None,
-    reporter_name: str,
-    reporter_phone: str,
-    public_anonymous: bool,
-    lat: float | None,
-    lng: float | None,
-    address: str,
-    household: Household | None,
-    building: Unit | None,
-    unit: Unit | None,
-    category: Category | None,
-    urgency: str,
-    source_ref: str,
-    received_at: dt.datetime | None,
+    reporter_kind: str = ReporterKind.RESIDENT,
+    reporter: Resident | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    public_anonymous: bool = False,
+    lat: float | None = None,
+    lng: float | None = None,
+    address: str = "",
+    household: Household | None = None,
+    building: Unit | None = None,
+    unit: Unit | None = None,
+    category: Category | None = None,
+    urgency: str = Urgency.NORMAL,
+    source_ref: str = "",
+    received_at: dt.datetime | None = None,
 ) -> Case:
+    """A new case, checked, placed, with its phone sealed and its clock set, not yet saved (no
+    number). Raises ``ValidationError`` for bad input and ``NotAllowed`` for a refused actor."""
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = [_("A title is required.")]
@@ -227,7 +333,7 @@ def _register(
         raise ValidationError(errors)
     if household is None and building is None and lat is None and reporter is not None and unit is None:
         household = reporter.household
-    grid, owner = _locate(actor=actor, lat=lat, lng=lng, household=household, building=building)
+    grid, owner = _locate(actor=actor, lat=lat, lng=lng, household=household, building=building, reads=reads)
     owner = owner or unit
     if owner is None:
         raise ValidationError(
@@ -240,11 +346,11 @@ def _register(
         UnitKind.STREET,
         UnitKind.TOWN,
     ):
-        owner = _ancestor(owner, {UnitKind.GRID}) or owner
+        owner = reads.grid_above(owner) or owner
     if owner.district_id is None:
         raise ValidationError({"location": [_("The location lies outside every district.")]})
     if staff:
-        _require(access.can_report_in(actor, owner), _("You cannot report cases in that district."))
+        _require(reads.can_report_in(actor, owner), _("You cannot report cases in that district."))
     if category is not None and category.district_id != owner.district_id:
         raise ValidationError({"category": [_("That category belongs to another district's catalog.")]})
     now = timezone.now()
@@ -271,35 +377,46 @@ def _register(
         urgency=urgency,
         received_at=received_at or now,
         state=State.REGISTERED,
+        created_at=now,
     )
     pii.store(case, "phone", phone, kind="phone")
-    deadlines.set_case_clock(case, deadlines.sla_for(case.district_id))
+    deadlines.set_case_clock(
+        case,
+        reads.sla(owner.district_id),
+        rows=reads.time_limits(owner.district_id),
+        calendars=reads.calendars,
+    )
     case.triage_class = ""  # the class is decided at triage; the category's only shaped the limits
     case.next_sweep_at = deadlines.next_sweep_at(case)
-    # The number last: the year's sequence row stays locked until the commit, so every other
-    # registration waits only for the writes from here on.
-    case.number = _next_number(now)
-    case.save()
-    tally.created(case)
-    CaseEvent.objects.create(
+    return case
+
+
+def _register_event(case: Case) -> CaseEvent:
+    return CaseEvent(
         district_id=case.district_id,
         case=case,
-        at=now,
-        actor=actor,
+        at=case.created_at,
+        actor=case.created_by,
         kind=EventKind.REGISTER,
         to_state=State.REGISTERED,
-        data={"channel": channel, "unit": owner.code},
+        data={"channel": case.channel, "unit": case.unit.code},
         version=case.version,
     )
-    audit.record(
-        actor=actor,
+
+
+def _register_audit(case: Case) -> AuditRecord:
+    return audit.entry(
+        actor=case.created_by,
         action=AuditAction.CREATE,
         target=case,
         target_id=case.number,
-        scope_path=owner.path,
-        changes={"channel": channel, "unit": owner.code, **({"phone": audit.SEALED} if phone else {})},
+        scope_path=case.unit.path,
+        changes={
+            "channel": case.channel,
+            "unit": case.unit.code,
+            **({"phone": audit.SEALED} if case.phone_cipher else {}),
+        },
     )
-    return case
 
 
 _SIGNATURES = (

@@ -125,3 +125,34 @@ def test_a_ticket_repeated_in_the_file_counts_as_already_imported_across_batches
 
     assert (report.created, report.already_imported, report.failed) == (3, 2, 0)
     assert Case.objects.count() == (0 if dry_run else 3)
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_ticket_repeated_within_one_batch_is_entered_once(ledger, hotline_file, dry_run):
+    row = {"工单编号": "R1", "来电时间": "2024-03-05 09:30", "诉求内容": "同一工单", "所属网格": "集义社区"}
+    report = run(ledger, hotline_file([row, {**row, "工单编号": "R2"}, row]), dry_run=dry_run)
+
+    assert (report.created, report.already_imported, report.failed) == (2, 1, 0)
+    assert Case.objects.count() == (0 if dry_run else 2)
+
+
+def test_a_ticket_entered_meanwhile_by_another_import_is_already_imported(
+    ledger, hotline_file, hotline_rows, monkeypatch
+):
+    """Another import enters one of the batch's tickets after the batch looked at the ledger:
+    the batch's insert fails as a whole, so it is entered row by row, and that row counts as
+    already imported."""
+    from grassroots.cases.hotline import _Importer
+
+    data = hotline_file(hotline_rows)
+    run(ledger, hotline_file(hotline_rows[:1]))  # the other import
+    monkeypatch.setattr(_Importer, "known", lambda self, refs: set())  # looked before it committed
+
+    report = run(ledger, data)
+
+    assert (report.rows, report.created, report.already_imported, report.failed) == (8, 2, 1, 5)
+    assert sorted(Case.objects.values_list("source_ref", flat=True)) == [
+        "RX2024001",
+        "RX2024002",
+        "RX2024003",
+    ]
