@@ -50,6 +50,11 @@ from grassroots.org.models import Unit
 from grassroots.people.access import own_resident
 from grassroots.people.models import Household, Resident
 
+# The choices as sets, built once (``.values`` makes a new list on every call).
+_CHANNELS = frozenset(Channel.values)
+_REPORTER_KINDS = frozenset(ReporterKind.values)
+_URGENCIES = frozenset(Urgency.values)
+
 # The longest client-supplied Idempotency-Key kept (the column's length).
 IDEMPOTENCY_KEY_MAX = IdempotencyKey._meta.get_field("key").max_length or 100
 
@@ -296,11 +301,11 @@ def _build(
         errors["title"] = [_("A title is required.")]
     if not description.strip():
         errors["description"] = [_("Describe the problem.")]
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         errors["channel"] = [_("Unknown channel.")]
-    if reporter_kind not in ReporterKind.values:
+    if reporter_kind not in _REPORTER_KINDS:
         errors["reporter_kind"] = [_("Unknown kind of reporter.")]
-    if urgency not in Urgency.values:
+    if urgency not in _URGENCIES:
         errors["urgency"] = [_("Unknown urgency.")]
     if (lat is None) != (lng is None):
         errors["lat"] = [_("Give both latitude and longitude.")]
@@ -349,8 +354,8 @@ def _build(
         owner = reads.grid_above(owner) or owner
     if owner.district_id is None:
         raise ValidationError({"location": [_("The location lies outside every district.")]})
-    if staff:
-        _require(reads.can_report_in(actor, owner), _("You cannot report cases in that district."))
+    if staff and not reads.can_report_in(actor, owner):
+        raise NotAllowed(_("You cannot report cases in that district."))
     if category is not None and category.district_id != owner.district_id:
         raise ValidationError({"category": [_("That category belongs to another district's catalog.")]})
     now = timezone.now()
