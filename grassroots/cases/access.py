@@ -47,19 +47,19 @@ ROLE_RANK: dict[str, int] = {
 
 
 def _subtree_cases(unit: Unit) -> Q:
-    """The cases whose unit lies under ``unit``, with a condition on the cases' own columns that an
-    index on the cases table serves: a range on the joined units' path alone makes the database
-    read every case in the city. A case's district is its unit's district (``cases.actions``), so
-    naming it narrows nothing. A city's cases are those of its districts, a district's are read
-    through the district-led indexes, and below a district the subtree's units are looked up
-    first and their cases read through the unit index (faster than a whole district's rows)."""
+    """The cases whose unit lies under ``unit``, as a condition on the cases' own columns that an
+    index on the cases table serves: a range on the joined units' path makes the database read
+    every case in the city. A case's district is its unit's district (``cases.actions``), so a
+    district's cases are those with its ``district_id`` (no join at all), a city's those of its
+    districts, and below a district the subtree's units are looked up first and their cases read
+    through the unit index."""
     if unit.district_id is None:  # a city: every unit under it lies in one of its districts
         districts = (
             Unit.objects.filter(kind=UnitKind.DISTRICT, path__subtree=unit.path).order_by().values("pk")
         )
-        return Q(district_id__in=Subquery(districts), unit__path__subtree=unit.path)
+        return Q(district_id__in=Subquery(districts))
     if unit.district_id == unit.pk:
-        return Q(district_id=unit.pk, unit__path__subtree=unit.path)
+        return Q(district_id=unit.pk)
     units = Unit.objects.filter(path__subtree=unit.path).order_by().values("pk")
     return Q(district_id=unit.district_id, unit_id__in=Subquery(units))
 
