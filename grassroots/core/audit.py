@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import models
 
@@ -44,20 +44,27 @@ def diff(
     return changes
 
 
-def entry(
-    *,
-    actor: User | None,
-    action: AuditAction | str,
-    target: models.Model | None = None,
-    target_type: str = "",
-    target_id: str = "",
-    label: str = "",
-    scope_path: str = "",
-    changes: Mapping[str, Any] | None = None,
-    purpose: str = "",
-) -> AuditRecord:
-    """The audit record of an act, not yet saved (``record`` saves it; ``record_all`` many at once)."""
+class Act(TypedDict, total=False):
+    """An act for the audit trail: who (``actor``; None for the system), what (``action``), on which
+    record (``target``, or its type, public id and label given as text), in which scope (the unit
+    path it is seen under), the changes, and the purpose of a reveal."""
+
+    actor: Required[User | None]
+    action: Required[AuditAction | str]
+    target: models.Model | None
+    target_type: str
+    target_id: str
+    label: str
+    scope_path: str
+    changes: Mapping[str, Any] | None
+    purpose: str
+
+
+def entry(**act: Unpack[Act]) -> AuditRecord:
+    """The audit record of an act, not yet saved (``record`` saves it; ``bulk.Writer`` many)."""
     ctx = context.current()
+    actor, target = act["actor"], act.get("target")
+    target_type, target_id, label = act.get("target_type", ""), act.get("target_id", ""), act.get("label", "")
     if target is not None:
         target_type = target_type or f"{target._meta.app_label}.{target._meta.model_name}"
         target_id = target_id or public_id(target)
@@ -65,47 +72,21 @@ def entry(
     return AuditRecord(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=str(actor) if actor is not None else ctx.source,
-        action=str(action),
+        action=str(act["action"]),
         target_type=target_type,
         target_id=target_id[:64],
         target_label=label[:200],
-        scope_path=scope_path,
-        changes=dict(changes or {}),
-        purpose=purpose[:300],
+        scope_path=act.get("scope_path", ""),
+        changes=dict(act.get("changes") or {}),
+        purpose=act.get("purpose", "")[:300],
         source=ctx.source[:60],
         ip=ctx.ip,
         user_agent=ctx.user_agent[:200],
     )
 
 
-def record(
-    *,
-    actor: User | None,
-    action: AuditAction | str,
-    target: models.Model | None = None,
-    target_type: str = "",
-    target_id: str = "",
-    label: str = "",
-    scope_path: str = "",
-    changes: Mapping[str, Any] | None = None,
-    purpose: str = "",
-) -> AuditRecord:
+def record(**act: Unpack[Act]) -> AuditRecord:
     """Record an act in the audit trail (who, what, on which record, in which scope)."""
-    record = entry(
-        actor=actor,
-        action=action,
-        target=target,
-        target_type=target_type,
-        target_id=target_id,
-        label=label,
-        scope_path=scope_path,
-        changes=changes,
-        purpose=purpose,
-    )
-    record.save(force_insert=True)
-    return record
-
-
-def record_all(records: Iterable[AuditRecord]) -> None:
-    """Save records made by ``entry`` in one statement (an import's thousands of acts)."""
-    AuditRecord.objects.bulk_create(list(records), batch_size=1000)
+    saved = entry(**act)
+    saved.save(force_insert=True)
+    return saved
