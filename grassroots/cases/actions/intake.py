@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Required, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -146,28 +146,33 @@ def _locate(
     return None, None
 
 
+class CaseInput(TypedDict, total=False):
+    """What a case is entered with (``register_case``, ``register_cases``); ``_build`` holds the
+    defaults: a resident reporter kind (made on-behalf or anonymous by what is known), normal
+    urgency, received now, no location, category or caller."""
+
+    title: Required[str]
+    description: Required[str]
+    channel: Required[str]
+    reporter_kind: str
+    reporter: Resident | None
+    reporter_name: str
+    reporter_phone: str
+    public_anonymous: bool
+    lat: float | None
+    lng: float | None
+    address: str
+    household: Household | None
+    building: Unit | None
+    unit: Unit | None
+    category: Category | None
+    urgency: str
+    source_ref: str
+    received_at: dt.datetime | None
+
+
 def register_case(
-    *,
-    actor: User,
-    title: str,
-    description: str,
-    channel: str,
-    reporter_kind: str = ReporterKind.RESIDENT,
-    reporter: Resident | None = None,
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    public_anonymous: bool = False,
-    lat: float | None = None,
-    lng: float | None = None,
-    address: str = "",
-    household: Household | None = None,
-    building: Unit | None = None,
-    unit: Unit | None = None,
-    category: Category | None = None,
-    urgency: str = Urgency.NORMAL,
-    source_ref: str = "",
-    received_at: dt.datetime | None = None,
-    idempotency_key: str = "",
+    *, actor: User, idempotency_key: str = "", **fields: Unpack[CaseInput]
 ) -> tuple[Case, bool]:
     """Enter a case in the ledger; returns ``(case, created)``.
 
@@ -193,28 +198,7 @@ def register_case(
             return existing.case, False
     try:
         with transaction.atomic():
-            case = _build(
-                actor=actor,
-                reads=_Reads(),
-                title=title,
-                description=description,
-                channel=channel,
-                reporter_kind=reporter_kind,
-                reporter=reporter,
-                reporter_name=reporter_name,
-                reporter_phone=reporter_phone,
-                public_anonymous=public_anonymous,
-                lat=lat,
-                lng=lng,
-                address=address,
-                household=household,
-                building=building,
-                unit=unit,
-                category=category,
-                urgency=urgency,
-                source_ref=source_ref,
-                received_at=received_at,
-            )
+            case = _build(actor=actor, reads=_Reads(), **fields)
             # The number last: the year's sequence row stays locked until the commit, so every
             # other registration waits only for the writes from here on.
             case.number = _numbers(case.created_at, 1)[0]
@@ -232,7 +216,7 @@ def register_case(
             )
             if existing is not None:
                 return existing.case, False
-        if source_ref:
+        if fields.get("source_ref"):
             raise ValidationError(
                 {"source_ref": [_("A case with this source reference is already in the ledger.")]}
             ) from None
