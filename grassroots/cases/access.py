@@ -13,7 +13,7 @@ above the case who did not resolve it.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from grassroots.cases.choices import Level, State, TriageClass
 from grassroots.cases.models import Case, CaseDepartment, CommonProblem
@@ -51,17 +51,20 @@ def _subtree_cases(unit: Unit) -> Q:
     index on the cases table serves: a range on the joined units' path makes the database read
     every case in the city. A case's district is its unit's district (``cases.actions``), so a
     district's cases are those with its ``district_id`` (no join at all), a city's those of its
-    districts, and below a district the subtree's units are looked up first and their cases read
-    through the unit index."""
-    if unit.district_id is None:  # a city: every unit under it lies in one of its districts
-        districts = (
-            Unit.objects.filter(kind=UnitKind.DISTRICT, path__subtree=unit.path).order_by().values("pk")
-        )
-        return Q(district_id__in=Subquery(districts))
+    districts, and below a district those of the subtree's units. The ids are listed, not a
+    subquery: inside the OR of ``cases_visible_to`` PostgreSQL can combine indexes for a list
+    but must scan every case to test a subquery."""
     if unit.district_id == unit.pk:
         return Q(district_id=unit.pk)
-    units = Unit.objects.filter(path__subtree=unit.path).order_by().values("pk")
-    return Q(district_id=unit.district_id, unit_id__in=Subquery(units))
+    if unit.district_id is None:  # a city: every unit under it lies in one of its districts
+        return Q(district_id__in=_ids_under(unit, kind=UnitKind.DISTRICT))
+    return Q(district_id=unit.district_id, unit_id__in=_ids_under(unit))
+
+
+def _ids_under(unit: Unit, kind: str = "") -> list[int]:
+    """Ids of the units (of ``kind``, if given) under ``unit``."""
+    units = Unit.objects.filter(path__subtree=unit.path, **({"kind": kind} if kind else {}))
+    return list(units.order_by("pk").values_list("pk", flat=True))
 
 
 def _tree_q(user: AnyUser) -> Q:
