@@ -318,11 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         stack.enter_context(harness.terminate_as_exit())
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="grassroots-bench-board.")))
-        if args.db == "postgres":
-            cluster = stack.enter_context(harness.PostgresCluster())
-            url = cluster.url
-        else:
-            url = f"sqlite:///{(args.sqlite_file or work / 'city.sqlite3').resolve()}"
+        url = harness.database_url(stack, args.db, args.sqlite_file or work / "city.sqlite3")
         env = harness.app_env(url, work / "var", SETTINGS)
         reused = args.sqlite_file is not None and args.sqlite_file.exists()
         print(harness.machine_line())

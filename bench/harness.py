@@ -250,6 +250,18 @@ class PostgresCluster:
         self.stop()
 
 
+def database_url(stack: contextlib.ExitStack, db: str, sqlite_file: Path) -> str:
+    """The database of a benchmark run: a throwaway ``PostgresCluster`` (stopped when ``stack``
+    closes) for ``db == "postgres"``, else the SQLite file ``sqlite_file``. Exits with status 2
+    when PostgreSQL is not installed."""
+    if db == "postgres":
+        if not postgres_available():
+            print("PostgreSQL is not installed; use --db sqlite.", file=sys.stderr)
+            raise SystemExit(2)
+        return stack.enter_context(PostgresCluster()).url
+    return f"sqlite:///{sqlite_file.resolve()}"
+
+
 # -- the application's processes --------------------------------------------------------------------
 
 

@@ -298,10 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         stack.enter_context(harness.terminate_as_exit())
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="grassroots-bench-import.")))
-        if args.db == "postgres":
-            url = stack.enter_context(harness.PostgresCluster()).url
-        else:
-            url = f"sqlite:///{work / 'import.sqlite3'}"
+        url = harness.database_url(stack, args.db, work / "import.sqlite3")
         env = harness.app_env(url, work / "var", SETTINGS)
         print(f"Hotline import: {harness.machine_line()}")
         began = time.perf_counter()

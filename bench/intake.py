@@ -136,13 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with harness.terminate_as_exit(), contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="grassroots-bench-intake.")))
-        if args.db == "postgres":
-            if not harness.postgres_available():
-                print("PostgreSQL is not installed; use --db sqlite.", file=sys.stderr)
-                return 2
-            url = stack.enter_context(harness.PostgresCluster()).url
-        else:
-            url = f"sqlite:///{work / 'bench.sqlite3'}"
+        url = harness.database_url(stack, args.db, work / "bench.sqlite3")
         extra = {"BENCH_PROFILE": "1"} if args.profile else {}
         env = harness.app_env(url, work / "var", SETTINGS, **extra)
         began = time.monotonic()

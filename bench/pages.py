@@ -271,16 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[tuple[str, str], harness.LoadResult] = {}
     with harness.terminate_as_exit(), contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="grassroots-bench-pages.")))
-        if args.db == "postgres":
-            if not harness.postgres_available():
-                print("PostgreSQL is not installed; use --db sqlite.", file=sys.stderr)
-                return 2
-            url = stack.enter_context(harness.PostgresCluster()).url
-            reuse = None
-        else:
-            database = (args.sqlite_file or work / "pages.sqlite3").resolve()
-            reuse = database if database.exists() and database.stat().st_size else None
-            url = f"sqlite:///{database}"
+        database = (args.sqlite_file or work / "pages.sqlite3").resolve()
+        reuse = database if args.db == "sqlite" and database.exists() and database.stat().st_size else None
+        url = harness.database_url(stack, args.db, database)
         env = harness.app_env(url, work / "var", SETTINGS)
         log = args.log or work / "gunicorn.log"
         print(f"Pages under load: {harness.machine_line()}", flush=True)
