@@ -754,16 +754,27 @@ class CaseTally(models.Model):
         return f"{self.unit_id} {self.month:%Y-%m}"
 
 
-class SplitTally(models.Model):
-    """Cases received by one unit in one month per triage class and category (``category`` holds
-    the category's id, 0 for none): the 三事分流 split and the top categories (``cases.tally``)."""
+class _Split(models.Model):
+    """Cases received in one month per triage class and category (``category`` holds the
+    category's id, 0 for none), within a district: the 三事分流 split and the top categories."""
 
     district = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
     triage_class = models.CharField(max_length=12, blank=True)
     category = models.PositiveIntegerField(default=0)
     received = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.triage_class or '-'} {self.category}"
+
+
+class SplitTally(_Split):
+    """The split of one unit's cases (``cases.tally``)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
@@ -774,18 +785,12 @@ class SplitTally(models.Model):
         indexes = [models.Index(fields=["district", "month"], name="splittally_district_month")]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.month:%Y-%m} {self.triage_class or '-'} {self.category}"
+        return f"{self.unit_id} {super().__str__()}"
 
 
-class DistrictSplitTally(models.Model):
+class DistrictSplitTally(_Split):
     """``SplitTally`` added up over a whole district: what a district's or a city's split reads
     (one row per month, class and category instead of one per unit as well)."""
-
-    district = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    month = models.DateField()
-    triage_class = models.CharField(max_length=12, blank=True)
-    category = models.PositiveIntegerField(default=0)
-    received = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -795,7 +800,7 @@ class DistrictSplitTally(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.district_id} {self.month:%Y-%m} {self.triage_class or '-'} {self.category}"
+        return f"{self.district_id} {super().__str__()}"
 
 
 class IdempotencyKey(models.Model):
