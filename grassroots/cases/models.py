@@ -445,8 +445,6 @@ class Case(SealedPhone):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    _tally_mark: Any  # ``cases.tally.Mark`` as loaded or last written, or None
-
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -483,12 +481,27 @@ class Case(SealedPhone):
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Case:
         case = super().from_db(db, field_names, values, **kwargs)
-        # What the board's counters were given for this case: a write conditional on this version
-        # changes the counters by the difference (``cases.tally``).
-        from grassroots.cases import tally
-
-        case._tally_mark = tally.mark_from_row(case.__dict__)
+        # The row as loaded, for the board's counters: a write conditional on this version changes
+        # them by the difference (``cases.tally``). Kept as it came; its mark is made when asked for.
+        case.__dict__["_loaded_row"] = (field_names, values)
         return case
+
+    @property
+    def _tally_mark(self) -> Any:
+        """``cases.tally.Mark`` of the case as loaded or last written; None when it was loaded
+        without the counted fields (``only``/``defer``)."""
+        if "_tally_mark_value" not in self.__dict__:
+            from grassroots.cases import tally
+
+            row = self.__dict__.get("_loaded_row")
+            self.__dict__["_tally_mark_value"] = (
+                tally.mark_from_row(dict(zip(*row, strict=True))) if row else None
+            )
+        return self.__dict__["_tally_mark_value"]
+
+    @_tally_mark.setter
+    def _tally_mark(self, mark: Any) -> None:
+        self.__dict__["_tally_mark_value"] = mark
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
